@@ -1,0 +1,1 @@
+../../grader/worker/studentops.py

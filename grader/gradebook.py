@@ -1,0 +1,197 @@
+"""The gradebook: an embedded SQLite database, written one transaction per job.
+
+Properties it keeps (architecture, "Nothing lost"):
+
+* every job ends with a stored row, committed before the next one starts, so killing the
+  grader mid-batch loses nothing already graded;
+* a result is *current* for its (assignment, student); a re-run skips pairs whose current
+  result has the same submission hash and suite hash;
+* a run that fails for the grader's own reasons (status ``error``) never replaces a
+  stored grade: it is recorded beside it as an attempt, and the grade stays current.
+
+Rows hold the JobResult as JSON (``results.result_json``) plus the columns exports and
+the dashboard query; ``outcomes`` repeats per-test status for SQL (pass rates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import __version__
+from grader.results import JobResult
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    command TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    isolation TEXT,
+    graded INTEGER DEFAULT 0,
+    skipped INTEGER DEFAULT 0,
+    errors INTEGER DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS results (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs(id),
+    assignment TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    submission_hash TEXT NOT NULL,
+    suite_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    points REAL NOT NULL,
+    max_points REAL NOT NULL,
+    isolation TEXT,
+    duration REAL,
+    recorded_at TEXT NOT NULL,
+    current INTEGER NOT NULL DEFAULT 0,
+    result_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS results_by_student ON results (assignment, student_id);
+CREATE UNIQUE INDEX IF NOT EXISTS one_current_result
+    ON results (assignment, student_id) WHERE current = 1;
+CREATE TABLE IF NOT EXISTS outcomes (
+    result_id INTEGER NOT NULL REFERENCES results(id),
+    test_id TEXT NOT NULL,
+    hidden INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    points REAL NOT NULL,
+    earned REAL NOT NULL,
+    diagnoses TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outcomes_by_result ON outcomes (result_id);
+"""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    id: int
+    run_id: int | None
+    recorded_at: str
+    current: bool
+    result: JobResult
+
+
+class Gradebook:
+    """Open (creating if needed) the gradebook at ``path``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(_SCHEMA)
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path} was written by a newer grader "
+                               f"(schema {row[0]} > {SCHEMA_VERSION})")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Gradebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ runs
+    def start_run(self, command: str, isolation: str = "") -> int:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (started_at, command, grader_version, isolation) "
+                "VALUES (?, ?, ?, ?)", (_now(), command, __version__, isolation))
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, graded: int, skipped: int, errors: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished_at=?, graded=?, skipped=?, errors=? WHERE id=?",
+                       (_now(), graded, skipped, errors, run_id))
+
+    # ------------------------------------------------------------------ results
+    def record(self, result: JobResult, run_id: int | None = None) -> int:
+        """Store one job's result in its own transaction; returns the row id."""
+        with self.transaction() as db:
+            previous = db.execute(
+                "SELECT id, status FROM results WHERE assignment=? AND student_id=? "
+                "AND current=1", (result.assignment, result.student_id)).fetchone()
+            # A grader fault never displaces a grade: it is kept as an attempt beside it.
+            becomes_current = result.status != "error" or previous is None \
+                or previous[1] == "error"
+            if becomes_current and previous is not None:
+                db.execute("UPDATE results SET current=0 WHERE id=?", (previous[0],))
+            cursor = db.execute(
+                "INSERT INTO results (run_id, assignment, student_id, submission_hash, "
+                "suite_hash, status, points, max_points, isolation, duration, recorded_at, "
+                "current, result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (run_id, result.assignment, result.student_id, result.submission_hash,
+                 result.suite_hash, result.status, result.points, result.max_points,
+                 result.isolation, result.duration, _now(), int(becomes_current),
+                 json.dumps(result.to_dict(), ensure_ascii=False)))
+            row_id = int(cursor.lastrowid or 0)
+            db.executemany(
+                "INSERT INTO outcomes VALUES (?,?,?,?,?,?,?)",
+                [(row_id, o.test_id, int(o.hidden), o.status, o.points, o.earned,
+                  ",".join(o.diagnoses)) for o in result.outcomes])
+            return row_id
+
+    def is_up_to_date(self, assignment: str, student_id: str, submission_hash: str,
+                      suite_hash: str) -> bool:
+        """True when the current grade was made from this submission with this suite."""
+        row = self.db.execute(
+            "SELECT 1 FROM results WHERE assignment=? AND student_id=? AND current=1 "
+            "AND status IN ('graded', 'missing') AND submission_hash=? AND suite_hash=?",
+            (assignment, student_id, submission_hash, suite_hash)).fetchone()
+        return row is not None
+
+    def current(self, assignment: str | None = None) -> list[JobResult]:
+        """The current result of every (assignment, student), sorted."""
+        query = "SELECT result_json FROM results WHERE current=1"
+        params: tuple = ()
+        if assignment:
+            query += " AND assignment=?"
+            params = (assignment,)
+        query += " ORDER BY assignment, student_id"
+        return [JobResult.from_dict(json.loads(row[0]))
+                for row in self.db.execute(query, params)]
+
+    def history(self, assignment: str, student_id: str) -> list[StoredResult]:
+        """Every attempt for one (assignment, student), oldest first."""
+        rows = self.db.execute(
+            "SELECT id, run_id, recorded_at, current, result_json FROM results "
+            "WHERE assignment=? AND student_id=? ORDER BY id", (assignment, student_id))
+        return [StoredResult(row[0], row[1], row[2], bool(row[3]),
+                             JobResult.from_dict(json.loads(row[4]))) for row in rows]
+
+    def runs(self) -> list[dict]:
+        cursor = self.db.execute("SELECT * FROM runs ORDER BY id")
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]

@@ -1,0 +1,288 @@
+"""The pytest plugin the judge loads for each job.
+
+It supplies the fixtures the course's tests use, backed by the sandboxed worker:
+
+* ``student``: ``student("perceptron")`` returns the student's module (a proxy);
+  ``student.run_script(name)``, ``student.read_output(file)``, ``student.assign(...)``.
+  The kit's ``conftest.py`` provides the same interface by direct import on a laptop.
+* ``reference``: ``reference("perceptron")`` imports the reference solution (here,
+  in the trusted judge, never in the worker).
+* ``artifacts``: ``artifacts.curve(...)``, ``artifacts.note(...)``, ``artifacts.image(...)``
+  attach data for the report (loss curves, which convention the student used).
+* ``mistakes``: the assignment's catalogue of known mistakes (``mistakes.toml``).
+
+and it turns each test's outcome into a status and a bilingual message using hooks
+(never by parsing pytest's output).
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import math
+import sys
+import time
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader import i18n
+from grader.i18n import Bilingual
+from grader.judge.remote import GraderFault, RemoteObject, StudentError, StudentSession
+from grader.manifest import Assignment
+
+
+@dataclass
+class ItemRecord:
+    """What one collected test item produced."""
+
+    key: str
+    status: str = "skipped"
+    message: Bilingual = field(default_factory=lambda: i18n.message("grader.never_reported"))
+    details: str = ""
+    diagnoses: list[str] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+    artifacts: list[dict] = field(default_factory=list)
+    output: str = ""
+    duration: float = 0.0
+    reported: bool = False
+
+
+def item_key(nodeid: str) -> str:
+    """``assignments/a/tests/test_x.py::test_y[1]`` -> ``test_x.py::test_y[1]``."""
+    path, _, rest = nodeid.partition("::")
+    return f"{Path(path).name}::{rest}"
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+
+class StudentAccess:
+    """The ``student`` fixture in grading mode."""
+
+    mode = "grading"
+
+    def __init__(self, session: StudentSession) -> None:
+        self._session = session
+
+    def __call__(self, name: str) -> RemoteObject:
+        return self._session.load(name)
+
+    def run_script(self, name: str) -> str:
+        """Run the module's ``__main__`` block; returns what it printed."""
+        self._session.run_script(name)
+        return self._session.last_output
+
+    def read_output(self, file_name: str) -> bytes | None:
+        """A file the student's code wrote under ``outputs/``, or None."""
+        return self._session.read_output_file(file_name)
+
+    def assign(self, obj: Any, path: list[str | int], value: Any) -> str:
+        """Set ``obj.<path>`` to ``value`` in place when it is an array of the same shape."""
+        if not isinstance(obj, RemoteObject):
+            raise TypeError("assign() needs an object of the student's")
+        return obj.assign(path, value)
+
+
+class ReferenceLoader:
+    """Imports reference solution modules without letting them clash across assignments."""
+
+    _cache: dict[tuple[str, str], Any] = {}
+
+    def __init__(self, assignment: Assignment) -> None:
+        self.assignment = assignment
+
+    def __call__(self, name: str) -> Any:
+        key = (str(self.assignment.paths.solution), name)
+        if key not in self._cache:
+            self._load(name)
+        return self._cache[key]
+
+    def _load(self, name: str) -> None:
+        solution = str(self.assignment.paths.solution)
+        before = set(sys.modules)
+        sys.path.insert(0, solution)
+        try:
+            importlib.import_module(name)
+        finally:
+            sys.path.remove(solution)
+            # Keep what was loaded from the solution in our cache, not in sys.modules,
+            # so another assignment's module of the same name imports its own.
+            for module_name in set(sys.modules) - before:
+                module = sys.modules[module_name]
+                if str(getattr(module, "__file__", "") or "").startswith(solution):
+                    self._cache[(solution, module_name)] = sys.modules.pop(module_name)
+
+
+class ArtifactRecorder:
+    """The ``artifacts`` fixture: data a test attaches for the report."""
+
+    def __init__(self, record: ItemRecord) -> None:
+        self._record = record
+
+    def curve(self, name: str, series: dict[str, Any], *, title: Bilingual | str | None = None,
+              xlabel: str = "iteration", ylabel: str = "loss") -> None:
+        clean = {label: _finite_list(values) for label, values in series.items()}
+        self._record.artifacts.append({
+            "kind": "curve", "name": name, "series": clean,
+            "title": title if isinstance(title, dict) else i18n.same(title or name),
+            "xlabel": xlabel, "ylabel": ylabel,
+        })
+
+    def image(self, name: str, png: bytes, *, title: Bilingual | str | None = None) -> None:
+        if not png.startswith(b"\x89PNG\r\n\x1a\n") or len(png) > 2_000_000:
+            return
+        self._record.artifacts.append({
+            "kind": "image", "name": name, "png_base64": base64.b64encode(png).decode(),
+            "title": title if isinstance(title, dict) else i18n.same(title or name)})
+
+    def note(self, key: str, value: Any, message: Bilingual | None = None) -> None:
+        self._record.notes.append({"key": key, "value": value,
+                                   "message": message or i18n.same(f"{key}: {value}")})
+
+
+def _finite_list(values: Any) -> list[float | None]:
+    result: list[float | None] = []
+    try:
+        for value in list(values)[:100_000]:
+            number = float(value)
+            result.append(number if math.isfinite(number) else None)
+    except (TypeError, ValueError):
+        return []
+    return result
+
+
+# ----------------------------------------------------------------------------- plugin
+
+
+class JudgePlugin:
+    """Collects outcomes for one job; one instance per ``pytest.main`` call."""
+
+    def __init__(self, assignment: Assignment, session: StudentSession) -> None:
+        self.assignment = assignment
+        self.session = session
+        self.records: dict[str, ItemRecord] = {}
+        self.collected: list[str] = []
+        self.collect_errors: list[str] = []
+        self.internal_errors: list[str] = []
+        self._mistakes: dict | None = None
+
+    # ------------------------------------------------------------------ fixtures
+    @pytest.fixture
+    def student(self) -> StudentAccess:
+        return StudentAccess(self.session)
+
+    @pytest.fixture
+    def reference(self) -> ReferenceLoader:
+        return ReferenceLoader(self.assignment)
+
+    @pytest.fixture
+    def artifacts(self, request: pytest.FixtureRequest) -> ArtifactRecorder:
+        return ArtifactRecorder(self._record(request.node.nodeid))
+
+    @pytest.fixture
+    def mistakes(self) -> dict:
+        if self._mistakes is None:
+            path = self.assignment.paths.mistakes
+            self._mistakes = {}
+            if path.is_file():
+                with open(path, "rb") as handle:
+                    self._mistakes = tomllib.load(handle).get("mistakes", {})
+        return self._mistakes
+
+    # ------------------------------------------------------------------ hooks
+    def _record(self, nodeid: str) -> ItemRecord:
+        key = item_key(nodeid)
+        if key not in self.records:
+            self.records[key] = ItemRecord(key)
+        return self.records[key]
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        self.collected = [item_key(item.nodeid) for item in items]
+        for key in self.collected:
+            self.records.setdefault(key, ItemRecord(key))
+
+    def pytest_internalerror(self, excrepr: object) -> None:
+        self.internal_errors.append(str(excrepr)[-2000:])
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if time.monotonic() > self.session.deadline:
+            record = self._record(item.nodeid)
+            record.status = "timeout"
+            record.message = i18n.message("student.job_timeout",
+                                          seconds=self.session.limits.job_timeout)
+            record.reported = True
+            pytest.skip("job time limit")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item,
+                                  call: pytest.CallInfo) -> Iterator[None]:
+        outcome = yield
+        report = outcome.get_result()
+        record = self._record(item.nodeid)
+        record.duration += call.duration
+        if call.when == "setup":
+            if not report.passed and not record.reported:
+                self._set(record, call, report, blame_grader=True)
+        elif call.when == "call":
+            self._set(record, call, report, blame_grader=False)
+        else:
+            if report.failed and record.status == "passed":
+                self._set(record, call, report, blame_grader=True)
+            record.output += self.session.take_output()
+
+    @staticmethod
+    def _set(record: ItemRecord, call: pytest.CallInfo, report: pytest.TestReport,
+             blame_grader: bool) -> None:
+        status, message, details, diagnoses = classify(call, report)
+        error = call.excinfo.value if call.excinfo else None
+        if blame_grader and status == "failed" and not isinstance(error, StudentError):
+            # A fixture or teardown failed: the suite's fault, not the student's.
+            status = "error"
+            message = i18n.message("grader.test_error", type=type(error).__name__,
+                                   message=str(error)[:300])
+            details = str(call.excinfo.getrepr(style="short"))[-3000:] if call.excinfo else ""
+        record.status, record.message, record.details = status, message, details
+        record.diagnoses = diagnoses
+        record.reported = True
+
+
+def classify(call: pytest.CallInfo, report: pytest.TestReport
+             ) -> tuple[str, Bilingual, str, list[str]]:
+    """(status, message, details, diagnoses) for one phase of a test."""
+    if call.excinfo is None:
+        if report.skipped:
+            return "skipped", i18n.message("status.skipped"), "", []
+        return "passed", i18n.message("status.passed"), "", []
+    error = call.excinfo.value
+    if isinstance(error, StudentError):
+        return error.status, error.message, error.details, []
+    if isinstance(error, GraderFault):
+        return "error", i18n.message("grader.test_error", type="GraderFault",
+                                     message=str(error)), "", []
+    bilingual = getattr(error, "bilingual", None)
+    if isinstance(bilingual, dict) and all(isinstance(bilingual.get(k), str)
+                                           for k in i18n.LANGUAGES):
+        details = getattr(error, "details", "")
+        diagnoses = [str(d) for d in getattr(error, "diagnoses", ()) or ()]
+        return "failed", {k: bilingual[k] for k in i18n.LANGUAGES}, \
+            details if isinstance(details, str) else "", diagnoses
+    if report.skipped:
+        return "skipped", i18n.same(str(error)[:500]), "", []
+    if isinstance(error, AssertionError):
+        return "failed", i18n.same(str(error)[:2000] or "assertion failed"), "", []
+    if isinstance(error, pytest.fail.Exception):
+        return "failed", i18n.same(str(error)[:2000]), "", []
+    # Anything else raised while checking the student's result: the check could not
+    # complete on what the student returned (validate() proves the suite itself works).
+    text = f"{type(error).__name__}: {str(error)[:500]}"
+    return "failed", i18n.message("student.check_crashed", detail=text), \
+        str(call.excinfo.getrepr(style="short"))[-3000:], []

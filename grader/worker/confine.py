@@ -1,0 +1,246 @@
+"""Confinement the worker applies to itself before it imports any student code.
+
+Three layers, each useful on its own:
+
+* **rlimits**: address space, CPU seconds, file size, open files, no core dumps.
+  ``RLIMIT_NPROC`` is set too, but the kernel ignores it for processes of real uid 0,
+  which is why process creation is also refused by seccomp.
+* **seccomp**: a small BPF filter refusing the system calls no exercise needs and an
+  attacker wants: new processes (fork, vfork, clone without CLONE_THREAD), exec,
+  sockets, signals to other processes, ptrace and reading other processes' memory,
+  namespaces, mounts, io_uring, bpf. Threads keep working.
+* **Landlock**: the filesystem is limited to the paths the judge lists (read-only
+  Python and libraries, read-write scratch). With ABI >= 4 TCP is refused, with ABI >= 6
+  signals and abstract unix sockets outside the sandbox are refused as well.
+
+bubblewrap namespaces, when present, come on top (see ``grader.sandbox``). Each layer
+reports whether it took effect, and the judge records that in the gradebook.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import platform
+import resource
+import struct
+
+# ----------------------------------------------------------------------------- rlimits
+
+
+def apply_rlimits(*, memory_mb: int, cpu_seconds: int, file_size_mb: int,
+                  processes: int, open_files: int = 256) -> None:
+    """Lower this process's resource limits (they can only go down from here)."""
+
+    def lower(which: int, value: int) -> None:
+        soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, value if which != resource.RLIMIT_CPU else value + 1))
+
+    lower(resource.RLIMIT_AS, memory_mb * 1024 * 1024)
+    lower(resource.RLIMIT_CPU, cpu_seconds)
+    lower(resource.RLIMIT_FSIZE, file_size_mb * 1024 * 1024)
+    lower(resource.RLIMIT_NOFILE, open_files)
+    lower(resource.RLIMIT_CORE, 0)
+    lower(resource.RLIMIT_NPROC, max(processes, 1))
+
+
+# ----------------------------------------------------------------------------- seccomp
+
+_AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+
+# System calls refused with EPERM (by name; numbers per architecture below).
+_DENIED = (
+    "fork", "vfork", "execve", "execveat", "ptrace", "process_vm_readv", "process_vm_writev",
+    "socket", "socketpair", "unshare", "setns", "mount", "umount2", "pivot_root", "chroot",
+    "bpf", "perf_event_open", "keyctl", "add_key", "request_key", "userfaultfd",
+    "io_uring_setup", "io_uring_enter", "io_uring_register", "pidfd_open", "pidfd_send_signal",
+    "pidfd_getfd", "tkill", "kexec_load", "init_module", "finit_module", "delete_module",
+    "reboot", "swapon", "swapoff", "acct", "mknod", "mknodat", "personality",
+    "open_by_handle_at", "name_to_handle_at",
+)
+
+_SYSCALLS = {
+    "x86_64": {
+        "clone": 56, "fork": 57, "vfork": 58, "execve": 59, "kill": 62, "ptrace": 101,
+        "tkill": 200, "tgkill": 234, "socket": 41, "socketpair": 53, "unshare": 272,
+        "setns": 308, "mount": 165, "umount2": 166, "pivot_root": 155, "chroot": 161,
+        "process_vm_readv": 310, "process_vm_writev": 311, "bpf": 321,
+        "perf_event_open": 298, "keyctl": 250, "add_key": 248, "request_key": 249,
+        "execveat": 322, "userfaultfd": 323, "io_uring_setup": 425, "io_uring_enter": 426,
+        "io_uring_register": 427, "pidfd_open": 434, "clone3": 435, "pidfd_send_signal": 424,
+        "pidfd_getfd": 438, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297,
+        "kexec_load": 246, "init_module": 175, "finit_module": 313, "delete_module": 176,
+        "reboot": 169, "swapon": 167, "swapoff": 168, "acct": 163, "mknod": 133,
+        "mknodat": 259, "personality": 135, "open_by_handle_at": 304,
+        "name_to_handle_at": 303, "seccomp": 317,
+    },
+    "aarch64": {
+        "clone": 220, "execve": 221, "kill": 129, "tkill": 130, "tgkill": 131, "ptrace": 117,
+        "socket": 198, "socketpair": 199, "unshare": 97, "setns": 268, "mount": 40,
+        "umount2": 39, "pivot_root": 41, "chroot": 51, "process_vm_readv": 270,
+        "process_vm_writev": 271, "bpf": 280, "perf_event_open": 241, "keyctl": 219,
+        "add_key": 217, "request_key": 218, "execveat": 281, "userfaultfd": 282,
+        "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
+        "pidfd_open": 434, "clone3": 435, "pidfd_send_signal": 424, "pidfd_getfd": 438,
+        "rt_sigqueueinfo": 138, "rt_tgsigqueueinfo": 240, "kexec_load": 104,
+        "init_module": 105, "finit_module": 273, "delete_module": 106, "reboot": 142,
+        "swapon": 224, "swapoff": 225, "acct": 89, "mknodat": 33, "personality": 92,
+        "open_by_handle_at": 265, "name_to_handle_at": 264, "seccomp": 277,
+    },
+}
+
+_LD_ABS_W = 0x20
+_JEQ = 0x15
+_JGE = 0x35
+_JSET = 0x45
+_RET = 0x06
+_ALLOW = 0x7FFF0000
+_KILL_PROCESS = 0x80000000
+_CLONE_THREAD = 0x00010000
+_NR, _ARCH, _ARG0 = 0, 4, 16
+
+
+def _errno(code: int) -> int:
+    return 0x00050000 | code
+
+
+def build_seccomp_filter(arch: str, own_pid: int) -> list[tuple[int, int, int, int]]:
+    """The BPF program as (code, jt, jf, k) instructions."""
+    numbers = _SYSCALLS[arch]
+    program = [
+        (_LD_ABS_W, 0, 0, _ARCH),
+        (_JEQ, 1, 0, _AUDIT_ARCH[arch]),
+        (_RET, 0, 0, _KILL_PROCESS),
+        (_LD_ABS_W, 0, 0, _NR),
+    ]
+    if arch == "x86_64":  # the x32 ABI would bypass every number below
+        program += [(_JGE, 0, 1, 0x40000000), (_RET, 0, 0, _KILL_PROCESS)]
+    # clone: threads (CLONE_THREAD) yes, processes no.
+    program += [
+        (_JEQ, 0, 4, numbers["clone"]),
+        (_LD_ABS_W, 0, 0, _ARG0),
+        (_JSET, 0, 1, _CLONE_THREAD),
+        (_RET, 0, 0, _ALLOW),
+        (_RET, 0, 0, _errno(errno.EPERM)),
+    ]
+    # clone3 passes its flags in memory BPF cannot read: ENOSYS makes libc fall back to clone.
+    program += [(_JEQ, 0, 1, numbers["clone3"]), (_RET, 0, 0, _errno(errno.ENOSYS))]
+    # kill(pid, sig): only to itself (or its own process group, which is itself).
+    program += [
+        (_JEQ, 0, 5, numbers["kill"]),
+        (_LD_ABS_W, 0, 0, _ARG0),
+        (_JEQ, 2, 0, own_pid),
+        (_JEQ, 1, 0, 0),
+        (_RET, 0, 0, _errno(errno.EPERM)),
+        (_RET, 0, 0, _ALLOW),
+    ]
+    # tgkill and the sigqueue calls take the target thread group first.
+    for name in ("tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
+        program += [
+            (_JEQ, 0, 4, numbers[name]),
+            (_LD_ABS_W, 0, 0, _ARG0),
+            (_JEQ, 1, 0, own_pid),
+            (_RET, 0, 0, _errno(errno.EPERM)),
+            (_RET, 0, 0, _ALLOW),
+        ]
+    # Reload the syscall number after the argument loads above.
+    program.append((_LD_ABS_W, 0, 0, _NR))
+    for name in _DENIED:
+        if name in numbers:
+            program += [(_JEQ, 0, 1, numbers[name]), (_RET, 0, 0, _errno(errno.EPERM))]
+    program.append((_RET, 0, 0, _ALLOW))
+    return program
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def apply_seccomp() -> bool:
+    """Install the filter on every thread of this process. False if unsupported here."""
+    arch = platform.machine()
+    if arch not in _SYSCALLS:
+        return False
+    program = build_seccomp_filter(arch, os.getpid())
+    raw = b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
+    buffer = ctypes.create_string_buffer(raw, len(raw))
+    prog = _SockFprog(len(program), ctypes.cast(buffer, ctypes.c_void_p))
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        return False
+    seccomp_set_mode_filter, tsync = 1, 1
+    result = libc.syscall(_SYSCALLS[arch]["seccomp"], seccomp_set_mode_filter, tsync,
+                          ctypes.byref(prog))
+    return result == 0
+
+
+# ----------------------------------------------------------------------------- landlock
+
+_LANDLOCK_CREATE, _LANDLOCK_ADD_RULE, _LANDLOCK_RESTRICT = 444, 445, 446
+_FS_EXECUTE, _FS_WRITE_FILE, _FS_READ_FILE, _FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
+_FS_TRUNCATE, _FS_IOCTL_DEV = 1 << 14, 1 << 15
+_FILE_ONLY = _FS_EXECUTE | _FS_WRITE_FILE | _FS_READ_FILE | _FS_TRUNCATE | _FS_IOCTL_DEV
+
+
+def _fs_rights(abi: int) -> int:
+    rights = (1 << 13) - 1  # ABI 1: EXECUTE .. MAKE_SYM
+    if abi >= 2:
+        rights |= 1 << 13  # REFER
+    if abi >= 3:
+        rights |= _FS_TRUNCATE
+    if abi >= 5:
+        rights |= _FS_IOCTL_DEV
+    return rights
+
+
+def landlock_abi() -> int:
+    if platform.machine() not in _SYSCALLS:  # syscall numbers are shared by both arches
+        return 0
+    libc = ctypes.CDLL(None, use_errno=True)
+    version = libc.syscall(_LANDLOCK_CREATE, None, 0, 1)  # LANDLOCK_CREATE_RULESET_VERSION
+    return max(version, 0)
+
+
+def apply_landlock(read_only: list[str], read_write: list[str]) -> int:
+    """Restrict the filesystem to the given paths. Returns the ABI used (0: not applied)."""
+    abi = landlock_abi()
+    if abi == 0:
+        return 0
+    libc = ctypes.CDLL(None, use_errno=True)
+    handled_fs = _fs_rights(abi)
+    attr = struct.pack("=Q", handled_fs)
+    if abi >= 4:
+        attr += struct.pack("=Q", 0b11)  # BIND_TCP | CONNECT_TCP
+    if abi >= 6:
+        attr += struct.pack("=Q", 0b11)  # scope: abstract unix sockets, signals
+    attr_buffer = ctypes.create_string_buffer(attr, len(attr))
+    ruleset = libc.syscall(_LANDLOCK_CREATE, attr_buffer, len(attr), 0)
+    if ruleset < 0:
+        return 0
+    try:
+        read_rights = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR
+        for paths, rights in ((read_only, read_rights), (read_write, handled_fs)):
+            for path in paths:
+                try:
+                    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+                except OSError:
+                    continue  # a path that does not exist here needs no rule
+                try:
+                    allowed = rights
+                    if not os.path.isdir(path):
+                        allowed &= _FILE_ONLY
+                    rule = ctypes.create_string_buffer(struct.pack("=Qi", allowed, fd), 12)
+                    if libc.syscall(_LANDLOCK_ADD_RULE, ruleset, 1, rule, 0) != 0:
+                        return 0
+                finally:
+                    os.close(fd)
+        if libc.prctl(38, 1, 0, 0, 0) != 0:
+            return 0
+        if libc.syscall(_LANDLOCK_RESTRICT, ruleset, 0) != 0:
+            return 0
+        return abi
+    finally:
+        os.close(ruleset)

@@ -1,0 +1,65 @@
+"""Shared fixtures for the grader's own tests.
+
+Expensive set-up (grading the sample class) happens once per session.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from grader.executors import LocalExecutor
+from grader.gradebook import Gradebook
+from grader.paths import Course
+from grader.results import JobResult
+from grader.runner import grade
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECTED = Path(__file__).resolve().parent / "expected"
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return Course(ROOT)
+
+
+def expected_samples(assignment: str) -> dict:
+    with open(EXPECTED / f"{assignment}.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def grade_class(course: Course, assignment: str, db: Path, **options) -> dict[str, JobResult]:
+    grade(course, [assignment], db_path=db, progress=False, **options)
+    with Gradebook(db) as book:
+        return {r.student_id: r for r in book.current(assignment)}
+
+
+@pytest.fixture(scope="session")
+def graded_perceptron(course: Course, tmp_path_factory: pytest.TempPathFactory
+                      ) -> dict[str, JobResult]:
+    """The 02_perceptron sample class, graded once through the real pipeline."""
+    db = tmp_path_factory.mktemp("gradebook") / "gradebook.sqlite"
+    return grade_class(course, "02_perceptron", db, jobs=2)
+
+
+@pytest.fixture
+def scratch_course(tmp_path: Path) -> Course:
+    """A copy of the course (without samples) that a test may break."""
+    root = tmp_path / "course"
+    shutil.copytree(ROOT / "assignments", root / "assignments", symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.png"))
+    shutil.copytree(ROOT / "reference", root / "reference", symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "outputs"))
+    # The kit's studentops.py is a link into grader/: point it at the real file.
+    link = root / "assignments" / "_kit" / "studentops.py"
+    link.unlink()
+    link.symlink_to(ROOT / "grader" / "worker" / "studentops.py")
+    (root / "submissions").mkdir()
+    return Course(root)
+
+
+def single_executor() -> LocalExecutor:
+    return LocalExecutor(jobs=1)

@@ -1,0 +1,74 @@
+"""The sample class of 02_perceptron is graded with exactly the expected outcomes.
+
+Expectations live in tests/expected/02_perceptron.toml, one entry per sample student,
+each explained by the mistake that sample contains.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import expected_samples
+from grader.results import JobResult
+
+EXPECTED = expected_samples("02_perceptron")
+
+
+def test_every_sample_has_an_expectation(graded_perceptron: dict[str, JobResult]) -> None:
+    assert sorted(graded_perceptron) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_sample_outcome(graded_perceptron: dict[str, JobResult], student: str) -> None:
+    expected = EXPECTED[student]
+    result = graded_perceptron[student]
+    assert result.status == expected["status"], result.error
+    statuses = {o.test_id: o.status for o in result.outcomes}
+    if "all_failing_in" in expected:
+        files = set(expected["all_failing_in"])
+        wanted = {test_id: (expected["failing_status"] if test_id.split("::")[0] in files
+                            else "passed") for test_id in statuses}
+    else:
+        wanted = {test_id: "passed" for test_id in statuses}
+        wanted.update(expected.get("not_passed", {}))
+    assert statuses == wanted
+    assert result.points == expected["points"]
+    by_id = {o.test_id: o for o in result.outcomes}
+    for test_id, diagnoses in expected.get("diagnoses", {}).items():
+        assert list(by_id[test_id].diagnoses) == diagnoses, by_id[test_id].message["en"]
+    for test_id, convention in expected.get("notes", {}).items():
+        assert [n["value"] for n in by_id[test_id].notes] == [convention]
+    if "message_contains" in expected:
+        failing = [o for o in result.outcomes if o.status != "passed"]
+        assert failing and all(expected["message_contains"] in o.message["en"] for o in failing)
+    if "max_duration" in expected:
+        assert result.duration < expected["max_duration"]
+    assert [w["id"] for w in result.warnings] == expected.get("warnings", [])
+
+
+def test_messages_exist_in_both_languages(graded_perceptron: dict[str, JobResult]) -> None:
+    for result in graded_perceptron.values():
+        for outcome in result.outcomes:
+            assert outcome.message["ja"] and outcome.message["en"]
+            if outcome.status != "passed":
+                assert outcome.message["ja"] != outcome.message["en"] or \
+                    outcome.message["en"].startswith("[")
+
+
+def test_loss_curve_recorded_against_reference(graded_perceptron: dict[str, JobResult]) -> None:
+    outcome = next(o for o in graded_perceptron["correct_sum"].outcomes
+                   if o.test_id == "test_hidden_perceptron.py::test_training_end_to_end")
+    curve = next(a for a in outcome.artifacts if a["kind"] == "curve")
+    assert set(curve["series"]) >= {"student", "reference (sum)"}
+    assert curve["series"]["student"] == pytest.approx(curve["series"]["reference (sum)"])
+    assert curve["series"]["student"][-1] < curve["series"]["student"][0]
+
+
+def test_sandbox_recorded(graded_perceptron: dict[str, JobResult]) -> None:
+    for result in graded_perceptron.values():
+        assert result.isolation.split(",")[0] in ("bubblewrap", "rlimits+landlock+seccomp")
+
+
+def test_discussion_kept_for_manual_grading(graded_perceptron: dict[str, JobResult]) -> None:
+    assert "考察" in graded_perceptron["correct_sum"].extra["discussion"]
+    assert "考察" in graded_perceptron["correct_mean"].extra["discussion"]  # from the docstring
