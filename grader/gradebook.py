@@ -74,7 +74,7 @@ CREATE INDEX IF NOT EXISTS outcomes_by_result ON outcomes (result_id);
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

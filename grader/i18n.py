@@ -71,4 +71,5 @@ def same(text_in_both: str) -> Bilingual:
 
 
 def join(*parts: Bilingual, separator: str = " ") -> Bilingual:
-    return {lang: separator.join(part[lang] for part in parts if part.get(lang)) for lang in LANGUAGES}
+    return {lang: separator.join(part[lang] for part in parts if part.get(lang))
+            for lang in LANGUAGES}

@@ -104,7 +104,8 @@ def _probe_bubblewrap() -> str | None:
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bwrap could not run: {error}"
     if result.returncode != 0:
-        return f"bwrap cannot create namespaces here: {result.stderr.decode(errors='replace').strip()}"
+        reason = result.stderr.decode(errors="replace").strip()
+        return f"bwrap cannot create namespaces here: {reason}"
     return None
 
 

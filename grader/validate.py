@@ -17,7 +17,7 @@ from grader.results import JobResult
 from grader.worker.studentops import find_module_file
 
 
-def _from_folder(assignment: Assignment, folder_name: str, student_id: str) -> Submission:
+def submission_from_folder(assignment: Assignment, folder_name: str, student_id: str) -> Submission:
     """A submission made of the folder's module files, named as the manifest expects."""
     folder = assignment.paths.solution if folder_name == "reference" else assignment.paths.scripts
     submission = Submission(assignment=assignment.name, student_id=student_id,
@@ -50,8 +50,8 @@ class Validation:
 def validate(course: Course, name: str, executor: Executor | None = None) -> Validation:
     assignment = load_assignment(course, name)
     problems = check_against_files(assignment)
-    specs = [_from_folder(assignment, "reference", "reference").job_spec(course.root),
-             _from_folder(assignment, "skeleton", "skeleton").job_spec(course.root)]
+    specs = [submission_from_folder(assignment, "reference", "reference").job_spec(course.root),
+             submission_from_folder(assignment, "skeleton", "skeleton").job_spec(course.root)]
     executor = executor or LocalExecutor(jobs=2, job_timeout=assignment.limits.job_timeout * 2)
     by_student = {result.student_id: result for result in executor.run(specs)}
     reference, skeleton = by_student["reference"], by_student["skeleton"]

@@ -37,12 +37,30 @@ def grade_class(course: Course, assignment: str, db: Path, **options) -> dict[st
         return {r.student_id: r for r in book.current(assignment)}
 
 
+def assignments_with_samples() -> list[str]:
+    """Assignments whose sample class has expectations in tests/expected/."""
+    return sorted(path.stem for path in EXPECTED.glob("*.toml"))
+
+
 @pytest.fixture(scope="session")
-def graded_perceptron(course: Course, tmp_path_factory: pytest.TempPathFactory
-                      ) -> dict[str, JobResult]:
-    """The 02_perceptron sample class, graded once through the real pipeline."""
-    db = tmp_path_factory.mktemp("gradebook") / "gradebook.sqlite"
-    return grade_class(course, "02_perceptron", db, jobs=2)
+def graded_classes(course: Course, tmp_path_factory: pytest.TempPathFactory
+                   ) -> dict[str, dict[str, JobResult]]:
+    """Every sample class, graded once per session through the real pipeline (lazily)."""
+    cache: dict[str, dict[str, JobResult]] = {}
+
+    class Classes(dict):
+        def __missing__(self, assignment: str) -> dict[str, JobResult]:
+            db = tmp_path_factory.mktemp(f"gradebook-{assignment}") / "gradebook.sqlite"
+            self[assignment] = grade_class(course, assignment, db, jobs=2)
+            return self[assignment]
+
+    return Classes(cache)
+
+
+@pytest.fixture(scope="session")
+def graded_perceptron(graded_classes: dict) -> dict[str, JobResult]:
+    """The 02_perceptron sample class."""
+    return graded_classes["02_perceptron"]
 
 
 @pytest.fixture

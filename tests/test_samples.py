@@ -1,27 +1,42 @@
-"""The sample class of 02_perceptron is graded with exactly the expected outcomes.
+"""Every sample class is graded with exactly the expected outcomes.
 
-Expectations live in tests/expected/02_perceptron.toml, one entry per sample student,
-each explained by the mistake that sample contains.
+Expectations live in tests/expected/<assignment>.toml, one entry per sample student
+(submissions/<assignment>/<student>/), each explained by the mistake the sample
+contains. Keys per student:
+
+``points``, ``status``                  the job's total and status
+``not_passed = {test_id = status}``     every other test must pass
+``all_failing_in = [files]`` with ``failing_status``: every test of these files has that
+                                        status, all others pass
+``diagnoses = {test_id = [ids]}``       mistakes named in that test's feedback
+``notes = {test_id = value}``           the value of the note the test recorded
+``message_contains``                    text in every failing test's English message
+``max_duration``                        seconds the job may take
+``warnings = [ids]``                    ingest warnings
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import expected_samples
+from conftest import ROOT, assignments_with_samples, expected_samples
 from grader.results import JobResult
 
-EXPECTED = expected_samples("02_perceptron")
+CASES = [(assignment, student) for assignment in assignments_with_samples()
+         for student in sorted(expected_samples(assignment))]
 
 
-def test_every_sample_has_an_expectation(graded_perceptron: dict[str, JobResult]) -> None:
-    assert sorted(graded_perceptron) == sorted(EXPECTED)
+@pytest.mark.parametrize("assignment", assignments_with_samples())
+def test_every_sample_has_an_expectation(graded_classes: dict, assignment: str) -> None:
+    folders = sorted(p.name for p in (ROOT / "submissions" / assignment).iterdir() if p.is_dir())
+    assert folders == sorted(expected_samples(assignment))
+    assert sorted(graded_classes[assignment]) == folders
 
 
-@pytest.mark.parametrize("student", sorted(EXPECTED))
-def test_sample_outcome(graded_perceptron: dict[str, JobResult], student: str) -> None:
-    expected = EXPECTED[student]
-    result = graded_perceptron[student]
+@pytest.mark.parametrize("assignment, student", CASES)
+def test_sample_outcome(graded_classes: dict, assignment: str, student: str) -> None:
+    expected = expected_samples(assignment)[student]
+    result = graded_classes[assignment][student]
     assert result.status == expected["status"], result.error
     statuses = {o.test_id: o.status for o in result.outcomes}
     if "all_failing_in" in expected:
@@ -46,8 +61,9 @@ def test_sample_outcome(graded_perceptron: dict[str, JobResult], student: str) -
     assert [w["id"] for w in result.warnings] == expected.get("warnings", [])
 
 
-def test_messages_exist_in_both_languages(graded_perceptron: dict[str, JobResult]) -> None:
-    for result in graded_perceptron.values():
+@pytest.mark.parametrize("assignment", assignments_with_samples())
+def test_messages_exist_in_both_languages(graded_classes: dict, assignment: str) -> None:
+    for result in graded_classes[assignment].values():
         for outcome in result.outcomes:
             assert outcome.message["ja"] and outcome.message["en"]
             if outcome.status != "passed":
@@ -64,8 +80,9 @@ def test_loss_curve_recorded_against_reference(graded_perceptron: dict[str, JobR
     assert curve["series"]["student"][-1] < curve["series"]["student"][0]
 
 
-def test_sandbox_recorded(graded_perceptron: dict[str, JobResult]) -> None:
-    for result in graded_perceptron.values():
+@pytest.mark.parametrize("assignment", assignments_with_samples())
+def test_sandbox_recorded(graded_classes: dict, assignment: str) -> None:
+    for result in graded_classes[assignment].values():
         assert result.isolation.split(",")[0] in ("bubblewrap", "rlimits+landlock+seccomp")
 
 

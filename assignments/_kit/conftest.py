@@ -59,7 +59,8 @@ class LocalStudent:
                 f"{Path(error.filename or path).name} line {error.lineno}: "
                 f"SyntaxError: {error.msg}")
         except SystemExit as error:
-            _bilingual_fail(f"{module_name}.py の読み込み中に sys.exit({error.code}) が呼ばれました。",
+            _bilingual_fail(
+                f"{module_name}.py の読み込み中に sys.exit({error.code}) が呼ばれました。",
                             f"{module_name}.py called sys.exit({error.code}) while importing.")
 
     def run_script(self, name: str) -> str:

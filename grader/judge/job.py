@@ -57,7 +57,7 @@ def _prepare_imports(course: Course) -> None:
 def run_job(spec: JobSpec) -> JobResult:
     """Grade one submission. Never raises for a student's mistake; grader faults become
     a result with status ``error``."""
-    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     started = time.monotonic()
     course = Course(Path(spec.course_root))
     try:

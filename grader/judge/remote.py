@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import os
 import signal
-import socket
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
@@ -294,7 +293,7 @@ class StudentSession:
                     error = message["error"] if isinstance(message["error"], dict) else {}
                     raise error_from_report(error, self.limits, label)
                 return message.get("value")
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise self._on_timeout(label, samples, timeout, op == "import",
                                    fields.get("module", "")) from None
         except (EOFError, ConnectionError, ProtocolError, OSError) as error:

@@ -154,7 +154,8 @@ def dashboard(results: list[JobResult], lang: str) -> dict[str, Any]:
               "rate": sum(o.status == "passed" for o in outcomes) / len(outcomes)}
              for test_id, outcomes in tests.items()), key=lambda item: item["rate"])
         max_points = own[0].max_points if own else 0
-        histogram = plots.data_uri(plots.histogram_png([r.points for r in graded], max_points)) if graded else ""
+        histogram = (plots.data_uri(plots.histogram_png([r.points for r in graded], max_points))
+                     if graded else "")
         summaries.append({
             "name": name, "count": len(own), "graded": len(graded),
             "mean": round(sum(r.points for r in graded) / len(graded), 2) if graded else 0,

@@ -1,4 +1,7 @@
-"""パーセプトロンを計算グラフのノードとして実装する / Single-layer perceptron as graph nodes (reference)."""
+"""パーセプトロンを計算グラフのノードとして実装する.
+
+Single-layer perceptron as computational-graph nodes (reference).
+"""
 
 from pathlib import Path
 

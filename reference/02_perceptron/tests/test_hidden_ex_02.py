@@ -107,7 +107,8 @@ def test_train_normalized(student, reference, artifacts):
     values = np.asarray(losses, dtype=float) if isinstance(losses, (list, tuple, np.ndarray)) \
         else np.zeros(0)
     artifacts.curve("train_normalized", {"student": values.tolist(), "reference": losses_ref},
-                    title={"ja": "標準化したデータでの学習", "en": "Training on standardized data"},
+                    title={"ja": "標準化したデータでの学習",
+                           "en": "Training on standardized data"},
                     ylabel="E (standardized units)")
     expect_length(values, iterations, "train_normalized(...)[1] (losses)")
     expect(bool(np.all(np.isfinite(values))) and values[-1] <= values[0],
@@ -122,8 +123,8 @@ def test_train_normalized(student, reference, artifacts):
     coef, *_ = np.linalg.lstsq(design, ts, rcond=None)
     best = float(np.mean((design @ coef - ts) ** 2))
     expect(abs(values[-1] - best) <= 1e-4 * best,
-           f"{iterations} 回の学習後の誤差 {values[-1]:.6g} が最小値 {best:.6g} に収束していません。"
-           "各列を正しく標準化すると収束が速くなります。",
+           f"{iterations} 回の学習後の誤差 {values[-1]:.6g} が最小値 {best:.6g} に"
+           "収束していません。各列を正しく標準化すると収束が速くなります。",
            f"After {iterations} iterations the loss {values[-1]:.6g} has not converged to the "
            f"minimum {best:.6g}. Standardizing each column correctly makes training converge fast.")
     predictions = ex.predict_original(model, x.copy())

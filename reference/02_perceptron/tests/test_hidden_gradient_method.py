@@ -62,7 +62,8 @@ def test_fit(student, reference, mistakes, artifacts):
     x, t = _data(5, n=30)
     w_ref, b_ref, losses_ref = ref.fit(x, t, 0.0, 0.0, learning_rate=0.05, max_iteration=40)
     result = expect_tuple(gm.fit(x.copy(), t.copy(), 0.0, 0.0, learning_rate=0.05,
-                                 max_iteration=40), 3, "fit(x, t, w, b, learning_rate, max_iteration)")
+                                 max_iteration=40), 3,
+                          "fit(x, t, w, b, learning_rate, max_iteration)")
     w, b, losses = result
     try:
         artifacts.curve("fit", {"student": losses, "reference": losses_ref},
@@ -114,7 +115,8 @@ def test_script_output(student, reference, artifacts):
     numbers = [float(n) for n in re.findall(r"-?\d+\.\d{6}\b", printed)]
     expect(any(abs(n - w_ref) < 2e-6 for n in numbers) and any(abs(n - b_ref) < 2e-6
                                                                 for n in numbers),
-           f"スクリプトの出力に w = {w_ref:.6f}, b = {b_ref:.6f} (小数点以下 6 桁) が見つかりません。"
+           f"スクリプトの出力に w = {w_ref:.6f}, b = {b_ref:.6f} (小数点以下 6 桁) が"
+           f"見つかりません。"
            f"出力: {printed[:300]!r}",
            f"The script's output does not show w = {w_ref:.6f} and b = {b_ref:.6f} "
            f"(6 decimals). Output: {printed[:300]!r}")
