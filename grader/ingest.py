@@ -62,7 +62,7 @@ class Submission:
                        submission_hash=self.content_hash, course_root=str(course_root),
                        warnings=tuple(self.warnings), submitted_at=self.submitted_at,
                        isolation=isolation, missing_everything=self.nothing_submitted,
-                       discussion=self.discussion)
+                       extra={"discussion": self.discussion} if self.discussion else {})
 
 
 # ----------------------------------------------------------------------------- steps

@@ -88,8 +88,13 @@ class JobSpec:
     submitted_at: str | None = None
     isolation: str = "auto"
     missing_everything: bool = False
-    discussion: str | None = None
-    """The written discussion (考察), for manual grading; never auto-scored."""
+    extra: dict = field(default_factory=dict)
+    """Facts from ingest copied into ``JobResult.extra`` for the report and exports.
+
+    Keys in use: ``discussion`` (the written 考察, for manual grading, never scored),
+    ``student_name`` (from the roster), ``source`` (how the files arrived),
+    ``late`` (deadline, submission time, days late, penalty).
+    """
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -104,6 +109,7 @@ class JobSpec:
         values["files"] = {name: base64.b64decode(content)
                            for name, content in data["files"].items()}
         values["warnings"] = tuple(data.get("warnings", ()))
+        values["extra"] = dict(data.get("extra") or {})
         return cls(**values)
 
 
@@ -136,6 +142,7 @@ class JobResult:
     events: tuple[dict, ...] = ()
     """Worker events (timeouts, crashes, restarts), for the instructor."""
     extra: dict = field(default_factory=dict)
+    """Facts from ingest (see ``JobSpec.extra``)."""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -159,7 +166,7 @@ class JobResult:
                    points=0.0, max_points=max_points, submission_hash=spec.submission_hash,
                    suite_hash=suite_hash, error=error, outcomes=outcomes,
                    warnings=spec.warnings, files=tuple(sorted(spec.files)),
-                   submitted_at=spec.submitted_at)
+                   submitted_at=spec.submitted_at, extra=dict(spec.extra))
 
     def with_changes(self, **changes: Any) -> JobResult:
         return replace(self, **changes)

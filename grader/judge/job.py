@@ -119,7 +119,8 @@ def _missing_result(spec: JobSpec, assignment: Assignment, suite: str,
                      points=0.0, max_points=assignment.max_points,
                      submission_hash=spec.submission_hash, suite_hash=suite,
                      started_at=started_at, outcomes=outcomes, warnings=spec.warnings,
-                     submitted_at=spec.submitted_at, files=tuple(sorted(spec.files)))
+                     submitted_at=spec.submitted_at, files=tuple(sorted(spec.files)),
+                     extra=dict(spec.extra))
 
 
 def fold_outcomes(assignment: Assignment, records: dict[str, ItemRecord]) -> list[TestOutcome]:
@@ -178,5 +179,4 @@ def _result(spec: JobSpec, assignment: Assignment, suite: str, plugin: JudgePlug
         isolation=describe_isolation(isolation, session.hello), started_at=started_at,
         duration=round(duration, 3), outcomes=tuple(outcomes), warnings=spec.warnings,
         output=session.take_output()[:16_384], files=tuple(sorted(spec.files)),
-        submitted_at=spec.submitted_at, events=tuple(session.events),
-        extra={"discussion": spec.discussion} if spec.discussion else {})
+        submitted_at=spec.submitted_at, events=tuple(session.events), extra=dict(spec.extra))
