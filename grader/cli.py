@@ -1,4 +1,4 @@
-"""Command line: ``grader grade | validate | export | report``.
+"""Command line: ``grader grade | validate | export | report | bench``.
 
 Thin glue: each command parses its options and calls one module's function. Errors a
 person can act on are printed as one line (exit code 2); unexpected ones keep their
@@ -144,6 +144,31 @@ def export(fmt: str, out: str, db: str | None, assignment: str | None,
         raise UsageProblem(f"no gradebook at {db_path}: run 'grader grade' first")
     rows = write_export(db_path, Path(out), fmt, assignment)
     click.echo(f"wrote {rows} rows to {out}")
+
+
+@main.command()
+@click.option("--assignment", "-a", default="02_perceptron", show_default=True)
+@click.option("--students", "-n", type=click.IntRange(1), default=300, show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1), help="Parallel jobs, both ways "
+              "(default: cores).")
+@click.option("--no-baseline", is_flag=True, help="Only time the grader.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              help="Also write the figures as JSON (key speedup_vs_baseline).")
+@course_option
+def bench(assignment: str, students: int, jobs: int | None, no_baseline: bool,
+          json_path: str | None, course_dir: str | None) -> None:
+    """Grade a synthetic class, then the same class the usual way; compare."""
+    import os
+
+    from grader.bench import bench as run_bench
+    from grader.bench import format_report, write_json
+
+    course = _course(course_dir)
+    report = run_bench(course, assignment, students, jobs or os.cpu_count() or 1,
+                       baseline=not no_baseline)
+    click.echo(format_report(report))
+    if json_path:
+        write_json(report, Path(json_path))
 
 
 @main.command()

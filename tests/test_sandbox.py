@@ -14,8 +14,16 @@ import pytest
 from grader.judge.remote import (StudentCrashed, StudentException, StudentForbidden,
                                  StudentMemory, StudentNotImplemented, StudentSession,
                                  StudentTimeout)
-from grader.sandbox import (BUBBLEWRAP, FALLBACK, Limits, WorkerProcess, Workspace,
-                            bubblewrap_problem)
+from grader.sandbox import (
+    BUBBLEWRAP,
+    FALLBACK,
+    Limits,
+    ProcessWorker,
+    Spawner,
+    Worker,
+    Workspace,
+    bubblewrap_problem,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,26 +100,39 @@ class Node:
         return self.a * x
 '''
 
+NO_BWRAP = pytest.mark.skipif(bubblewrap_problem() is not None, reason=str(bubblewrap_problem()))
 ISOLATIONS = [
-    pytest.param(BUBBLEWRAP, marks=pytest.mark.skipif(bubblewrap_problem() is not None,
-                                                      reason=str(bubblewrap_problem()))),
-    FALLBACK,
+    pytest.param((BUBBLEWRAP, True), marks=NO_BWRAP, id="bubblewrap-zygote"),
+    pytest.param((BUBBLEWRAP, False), marks=NO_BWRAP, id="bubblewrap-process"),
+    pytest.param((FALLBACK, True), id="fallback-zygote"),
+    pytest.param((FALLBACK, False), id="fallback-process"),
 ]
 
 
+@pytest.fixture(scope="module")
+def spawners():
+    """One spawner (and zygote) per isolation for the whole module, like a warm judge."""
+    made: dict = {}
+    yield made
+    for each in made.values():
+        each.close()
+
+
 @pytest.fixture(params=ISOLATIONS)
-def session(request: pytest.FixtureRequest):
+def session(request: pytest.FixtureRequest, spawners: dict, monkeypatch: pytest.MonkeyPatch):
+    isolation, zygote = request.param
+    monkeypatch.setenv("GRADER_ZYGOTE", "1" if zygote else "0")
+    if request.param not in spawners:
+        spawners[request.param] = Spawner(isolation)
+    workers: Spawner = spawners[request.param]
     limits = Limits(call_timeout=2.0, job_timeout=60.0, cpu_seconds=30, memory_mb=1024,
                     max_restarts=4)
     files = {"student.py": STUDENT.encode(), "broken_import.py": b"import sys\nsys.exit(1)\n"}
-    workspace = Workspace.create(files, None)
+    workspace = workers.workspace(files, None)
 
-    def start(poison: list, poison_modules: list) -> WorkerProcess:
+    def start(poison: list, poison_modules: list) -> Worker:
         workspace.reset_scripts(files)
-        worker = WorkerProcess(workspace, limits, request.param, poison=poison,
-                               poison_modules=poison_modules, sample_after=[0.8, 1.4])
-        worker.start()
-        return worker
+        return workers.start(workspace, limits, poison, poison_modules, [0.8, 1.4])
 
     session = StudentSession(start, limits, {"student": "student",
                                              "broken_import": "broken_import",
@@ -119,6 +140,15 @@ def session(request: pytest.FixtureRequest):
     yield session
     session.close()
     workspace.remove()
+
+
+def test_isolation_as_expected(session: StudentSession, request: pytest.FixtureRequest) -> None:
+    session.load("student")
+    hello = session.hello
+    assert hello["seccomp"] is True and hello["landlock"] > 0
+    isolation, zygote = request.node.callspec.params["session"]
+    if isolation == BUBBLEWRAP and zygote:
+        assert hello["namespaces"] == ["pid", "net", "ipc", "mount"] and hello["pid"] == 1
 
 
 def test_calls_return_plain_data_and_output(session: StudentSession) -> None:
@@ -240,7 +270,7 @@ def test_restart_budget(session: StudentSession) -> None:
 def test_cpu_time_limit() -> None:
     limits = Limits(call_timeout=20.0, cpu_seconds=1)
     workspace = Workspace.create({"spin.py": b"def spin():\n    while True:\n        pass\n"}, None)
-    worker = WorkerProcess(workspace, limits, FALLBACK)
+    worker = ProcessWorker(workspace, limits, FALLBACK)
     session = StudentSession(lambda p, m: (worker.start(), worker)[1], limits, {"spin": "spin"})
     started = time.monotonic()
     try:

@@ -26,14 +26,35 @@ from grader.manifest import (Assignment, ManifestError, check_against_collected,
                              check_against_files, load_assignment, suite_hash)
 from grader.paths import Course
 from grader.results import JobResult, JobSpec, TestOutcome, round_points, sum_points
-from grader.sandbox import WorkerProcess, Workspace, choose_isolation, describe_isolation
+from grader.sandbox import Spawner, Worker, choose_isolation, describe_isolation
 
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
+#: pytest plugins grading never uses. unraisableexception and threadexception run a
+#: full gc.collect() per session, which costs a warm judge ~20 ms a job.
+UNUSED_PLUGINS = ("cacheprovider", "stepwise", "warnings", "legacypath", "doctest",
+                  "junitxml", "pastebin", "unittest", "setuponly", "setupplan", "debugging",
+                  "faulthandler", "unraisableexception", "threadexception", "logging")
 
 # Severity for folding parametrized cases: the worst case decides the test's status.
 _SEVERITY = {status: rank for rank, status in enumerate(
     ("passed", "skipped", "failed", "not_implemented", "missing", "forbidden", "memory",
      "timeout", "crashed", "error"))}
+
+
+_spawners: dict[str, Spawner] = {}
+
+
+def spawner(isolation: str) -> Spawner:
+    """This judge process's worker spawner (and its zygote), one per isolation."""
+    if isolation not in _spawners:
+        _spawners[isolation] = Spawner(isolation)
+    return _spawners[isolation]
+
+
+def close_spawners() -> None:
+    for each in _spawners.values():
+        each.close()
+    _spawners.clear()
 
 
 @cache
@@ -74,16 +95,13 @@ def run_job(spec: JobSpec) -> JobResult:
     _prepare_imports(course)
     isolation = choose_isolation(spec.isolation)
     limits = assignment.limits
-    workspace = Workspace.create(spec.files, assignment.paths.data)
+    workers = spawner(isolation)
+    workspace = workers.workspace(spec.files, assignment.paths.data)
 
-    def start_worker(poison: list, poison_modules: list) -> WorkerProcess:
+    def start_worker(poison: list, poison_modules: list) -> Worker:
         workspace.reset_scripts(spec.files)
-        worker = WorkerProcess(workspace, limits, isolation, poison=poison,
-                               poison_modules=poison_modules,
-                               sample_after=[0.5 * limits.call_timeout,
-                                             0.8 * limits.call_timeout])
-        worker.start()
-        return worker
+        return workers.start(workspace, limits, poison, poison_modules,
+                             [0.5 * limits.call_timeout, 0.8 * limits.call_timeout])
 
     session = StudentSession(start_worker, limits, spec.modules)
     plugin = JudgePlugin(assignment, session)
@@ -99,9 +117,10 @@ def run_job(spec: JobSpec) -> JobResult:
 def _run_pytest(assignment: Assignment, plugin: JudgePlugin) -> int:
     args = [str(path) for path in assignment.paths.test_files()]
     args += ["-c", str(PYTEST_INI), "--rootdir", str(assignment.paths.course.root),
-             "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",
-             "-p", "no:stepwise", "-p", "no:warnings", "-p", "no:legacypath",
-             "-q", "--tb=no", "--capture=no", "-o", "console_output_style=classic"]
+             "--noconftest", "--import-mode=importlib", "-q", "--tb=no", "--capture=no",
+             "--override-ini=console_output_style=classic"]
+    for unused in UNUSED_PLUGINS:
+        args += ["-p", f"no:{unused}"]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         return int(pytest.main(args, plugins=[plugin]))

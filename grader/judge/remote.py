@@ -25,7 +25,7 @@ import numpy as np
 
 from grader import i18n
 from grader.i18n import Bilingual
-from grader.sandbox import Limits, WorkerProcess, WorkerStartError
+from grader.sandbox import Limits, Worker, WorkerStartError
 from grader.worker.codec import ProtocolError, Unencodable
 
 # ----------------------------------------------------------------------------- errors
@@ -151,16 +151,16 @@ def error_from_report(info: dict, limits: Limits, label: str) -> StudentError:
 class StudentSession:
     """One job's connection to the student's code, restarting the worker when needed.
 
-    ``start_worker(poison, poison_modules)`` returns a started :class:`WorkerProcess`.
+    ``start_worker(poison, poison_modules)`` returns a started :class:`grader.sandbox.Worker`.
     """
 
-    def __init__(self, start_worker: Callable[[list, list], WorkerProcess], limits: Limits,
+    def __init__(self, start_worker: Callable[[list, list], Worker], limits: Limits,
                  modules: dict[str, str | None], job_deadline: float | None = None) -> None:
         self.start_worker = start_worker
         self.limits = limits
         self.modules = modules  # logical name -> importable module name (None: missing)
         self.deadline = job_deadline or (time.monotonic() + limits.job_timeout)
-        self.worker: WorkerProcess | None = None
+        self.worker: Worker | None = None
         self.generation = 0
         self.restarts = 0
         self.request_ids = itertools.count(1)
@@ -175,7 +175,7 @@ class StudentSession:
         self.events: list[dict] = []
 
     # ------------------------------------------------------------------ lifecycle
-    def _ensure_worker(self) -> WorkerProcess:
+    def _ensure_worker(self) -> Worker:
         if self.worker is not None:
             return self.worker
         if self.generation > 0:
@@ -299,7 +299,7 @@ class StudentSession:
         except (EOFError, ConnectionError, ProtocolError, OSError) as error:
             raise self._on_crash(error) from None
 
-    def _serve_callback(self, worker: WorkerProcess, message: dict) -> None:
+    def _serve_callback(self, worker: Worker, message: dict) -> None:
         assert worker.channel is not None
         function = self.callbacks.get(message["callback"])
         try:

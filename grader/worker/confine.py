@@ -244,3 +244,77 @@ def apply_landlock(read_only: list[str], read_write: list[str]) -> int:
         return abi
     finally:
         os.close(ruleset)
+
+
+# ----------------------------------------------------------------------------- namespaces
+# Used by the zygote's children (see grader.worker.zygote): each submission's worker
+# leaves the zygote's namespaces for its own, mounts only its own scratch directory,
+# then drops every capability before any student code runs.
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
+_MS_BIND, _MS_REC, _MS_PRIVATE = 0x1000, 0x4000, 0x40000
+_PR_SET_PDEATHSIG, _PR_CAPBSET_DROP = 1, 24
+
+
+class ConfinementError(OSError):
+    """A namespace or mount step failed: the worker must not run student code."""
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        code = ctypes.get_errno()
+        raise ConfinementError(code, f"{what}: {os.strerror(code)}")
+
+
+def unshare(flags: int) -> None:
+    _check(_libc().unshare(flags), "unshare")
+
+
+def die_with_parent() -> None:
+    """SIGKILL this process when its parent dies (so nothing outlives the zygote)."""
+    _libc().prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+
+
+def _mount(source: str, target: str, fstype: str | None, flags: int,
+           data: str | None = None) -> None:
+    _check(_libc().mount(source.encode(), target.encode(),
+                         fstype.encode() if fstype else None, flags,
+                         data.encode() if data else None), f"mount {target}")
+
+
+def private_mounts(job_dir: str, inside: str, hide: str, tmp_size_mb: int) -> None:
+    """In a fresh mount namespace: this job's directory at ``inside``, nothing of others.
+
+    ``hide`` (where every job directory lives) is covered by an empty read-only tmpfs and
+    /tmp gets a private size-capped tmpfs. /proc stays the zygote's: the kernel refuses a
+    new proc mount where bubblewrap has masked parts of /proc. Landlock limits it to
+    /proc/self, the PID namespace makes other processes unreachable by signal, and
+    workers are not dumpable, so no other worker's /proc/<pid>/mem can be opened.
+    """
+    _mount("none", "/", None, _MS_REC | _MS_PRIVATE)
+    _mount(job_dir, inside, None, _MS_BIND | _MS_REC)
+    _mount("tmpfs", hide, "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC | _MS_RDONLY, "size=4k")
+    _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={tmp_size_mb}m,mode=1777")
+
+
+def not_dumpable() -> None:
+    """No core dumps, and /proc/<pid>/mem, environ, ... closed to other processes."""
+    _libc().prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+
+
+def drop_capabilities() -> None:
+    """Empty the bounding set and every capability set of this process."""
+    libc = _libc()
+    for capability in range(64):
+        libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0)  # fails harmlessly past the last
+    header = struct.pack("=Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = ctypes.create_string_buffer(24)  # two empty __user_cap_data_struct
+    _check(libc.capset(ctypes.create_string_buffer(header, 8), data), "capset")

@@ -474,10 +474,14 @@ class Server:
             self.watch.notify_all()
 
 
-def main() -> None:
-    config = json.loads(sys.argv[1])
-    # Confine first, while nothing of the student's has run.
+def run_worker(config: dict) -> None:
+    """Confine this process, then serve the judge on ``config["fd"]`` until it hangs up.
+
+    Called in a fresh process (``main``) or in a child the zygote just forked. Nothing of
+    the student's runs before confinement is complete.
+    """
     limits = config["limits"]
+    confine.not_dumpable()
     confine.apply_rlimits(memory_mb=limits["memory_mb"], cpu_seconds=limits["cpu_seconds"],
                           file_size_mb=limits["file_size_mb"], processes=limits["processes"])
     landlock = 0
@@ -492,10 +496,10 @@ def main() -> None:
     sys.path[:0] = [config["student_root"]]
     sys.argv = [os.path.join(config["student_root"], "__main__.py")]
     builtins.input = _forbidden("input() (there is no keyboard while grading)")
-    import numpy  # noqa: F401 - paid before the hello, not inside a timed call
     server = Server(channel, config)
     channel.send({"hello": {"version": FORMAT_VERSION, "pid": os.getpid(),
                             "landlock": landlock, "seccomp": seccomp,
+                            "namespaces": config.get("namespaces", []),
                             "python": sys.version.split()[0]}})
     try:
         server.serve()
@@ -503,6 +507,10 @@ def main() -> None:
         os.write(2, traceback.format_exc().encode("utf-8", "replace")[-8000:])
         os._exit(70)
     os._exit(0)
+
+
+def main() -> None:
+    run_worker(json.loads(sys.argv[1]))
 
 
 if __name__ == "__main__":

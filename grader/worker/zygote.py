@@ -1,0 +1,185 @@
+"""The zygote: a warm process that forks one fresh worker per submission.
+
+Starting Python and importing numpy and matplotlib costs about half a second; a fork
+costs milliseconds. The judge starts one zygote (inside bubblewrap when available) with
+those modules imported. The zygote itself never runs student code: for each submission
+it forks a child that
+
+1. leaves the zygote's namespaces for new PID, network, IPC and mount namespaces (when
+   ``namespaces`` is on) and becomes PID 1 of its own PID namespace;
+2. mounts its own job directory at ``/submission``, hides every other job directory,
+   gets a private size-capped ``/tmp`` and a ``/proc`` showing only itself;
+3. drops every capability, then confines itself like any worker (rlimits, Landlock,
+   seccomp: see ``confine``) and serves the judge (``server.run_worker``).
+
+So each submission still gets a sandbox of its own, never reused; only the start-up is
+shared. Control messages (JSON, with file descriptors attached) travel on a
+SOCK_SEQPACKET socket:
+
+judge -> zygote  ``{"op": "spawn", "id": N, "job": DIR, "config": {...}}`` + [channel, output]
+                 ``{"op": "kill", "id": N}``
+zygote -> judge  ``{"ready": pid}``, ``{"spawned": N}``, ``{"exited": N, "status": code}``
+
+An exit status above 128 means the worker was killed by signal ``status - 128``.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import os
+import select
+import signal
+import socket
+import sys
+from typing import Any
+
+from grader.worker import confine
+
+
+def _preload(modules: list[str]) -> list[str]:
+    loaded = []
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a missing optional module is only slower later
+            continue
+        if name == "matplotlib":
+            module.use("Agg")
+        loaded.append(name)
+    _warm_up(loaded)
+    return loaded
+
+
+def _warm_up(loaded: list[str]) -> None:
+    """Pay first-use costs once, for every child: fonts, the Agg renderer, PNG, text I/O.
+
+    A student's script typically plots its loss and saves a PNG; in a fresh process the
+    first figure costs ~0.2 s (font files parsed, caches built). Done here, it is free.
+    """
+    import io
+
+    if "numpy" in loaded:
+        import numpy as np
+        np.genfromtxt(io.StringIO("a,b\n1,2\n3,4\n"), delimiter=",", names=True)
+        np.linalg.lstsq(np.eye(3), np.ones(3), rcond=None)
+    if "matplotlib.pyplot" in loaded:
+        import matplotlib.pyplot as plt
+        figure, (left, right) = plt.subplots(1, 2, figsize=(4, 2))
+        left.scatter([0, 1], [1, 2], s=4, label="data")
+        left.plot([0, 1], [1, 2], label="fit")
+        left.legend()
+        left.set_xlabel("x")
+        right.plot([1.0, 0.1, 0.01])
+        right.set_yscale("log")
+        right.set_title("loss")
+        figure.tight_layout()
+        figure.savefig(io.BytesIO(), format="png", dpi=50)
+        plt.close(figure)
+
+
+def _send(control: socket.socket, message: dict) -> None:
+    control.send(json.dumps(message).encode())
+
+
+def _child(config: dict, request: dict, fds: list[int], control: socket.socket) -> None:
+    """In the forked child: isolate, confine, serve. Never returns."""
+    try:
+        channel_fd, output_fd = fds
+        control.close()
+        keep = {channel_fd, output_fd}
+        for fd in range(3, 1024):
+            if fd not in keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        confine.die_with_parent()
+        worker = dict(request["config"], fd=channel_fd)
+        if config["namespaces"]:
+            confine.unshare(confine.CLONE_NEWPID | confine.CLONE_NEWNET | confine.CLONE_NEWIPC
+                            | confine.CLONE_NEWNS)
+            pid = os.fork()  # the grandchild is PID 1 of the new PID namespace
+            if pid:
+                _, status = os.waitpid(pid, 0)
+                code = os.waitstatus_to_exitcode(status)
+                os._exit(code if code >= 0 else 128 - code)
+            confine.die_with_parent()
+            confine.private_mounts(os.path.join(config["jobs_dir"], request["job"]),
+                                   config["inside"], config["jobs_dir"],
+                                   int(request.get("tmp_mb", 128)))
+            confine.drop_capabilities()
+            worker["namespaces"] = ["pid", "net", "ipc", "mount"]
+        from grader.worker.server import run_worker
+        run_worker(worker)
+    except BaseException as error:  # noqa: BLE001 - never fall back into the zygote's loop
+        try:
+            os.write(2, f"worker set-up failed: {error!r}\n".encode())
+        finally:
+            os._exit(71)
+    os._exit(0)
+
+
+def serve(config: dict) -> None:
+    control = socket.socket(fileno=config["control_fd"])
+    loaded = _preload(config.get("preload", []))
+    import grader.worker.server  # noqa: F401 - imported once, inherited by every child
+
+    # Everything imported so far is shared with the children copy-on-write. Freezing it
+    # keeps the children's garbage collector from touching (and so copying) those pages.
+    gc.collect()
+    gc.freeze()
+    children: dict[int, int] = {}  # pid -> spawn id
+    _send(control, {"ready": os.getpid(), "preloaded": loaded})
+    while True:
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            code = os.waitstatus_to_exitcode(status)
+            spawn_id = children.pop(pid, None)
+            if spawn_id is not None:
+                _send(control, {"exited": spawn_id, "status": code if code >= 0 else 128 - code})
+        ready, _, _ = select.select([control], [], [], 0.02 if children else 1.0)
+        if not ready:
+            continue
+        data, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
+        if not data:
+            break  # the judge is gone
+        request: dict[str, Any] = json.loads(data)
+        if request["op"] == "spawn":
+            pid = os.fork()
+            if pid == 0:
+                _child(config, request, fds, control)
+            for fd in fds:
+                os.close(fd)
+            children[pid] = request["id"]
+            _send(control, {"spawned": request["id"]})
+        elif request["op"] == "kill":
+            for pid, spawn_id in list(children.items()):
+                if spawn_id == request["id"]:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def main() -> None:
+    serve(json.loads(sys.argv[1]))
+
+
+if __name__ == "__main__":
+    main()
