@@ -1,4 +1,4 @@
-"""Command line: ``grader grade | validate | export | report | bench``.
+"""Command line: ``grader grade | validate | export | report | publish | adjust``.
 
 Thin glue: each command parses its options and calls one module's function. Errors a
 person can act on are printed as one line (exit code 2); unexpected ones keep their
@@ -45,9 +45,12 @@ def main() -> None:
 
 @main.command()
 @click.option("--assignment", "-a", help="Grade only this assignment.")
-@click.option("--submissions", type=click.Path(exists=True, file_okay=False),
-              help="Folder with one sub-folder per student (needs --assignment when the "
-                   "course has several).")
+@click.option("--submissions", type=click.Path(exists=True),
+              help="A folder (one sub-folder, zip or git repository per student) or an LMS "
+                   "export zip (Moodle / Canvas 'download all submissions'); the kind is "
+                   "detected. Needs --assignment when the course has several.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False),
+              help="CSV mapping LMS identities to student ids (student_id,name,email,lms_id).")
 @click.option("--db", help="Gradebook (default: reports/gradebook.sqlite).")
 @click.option("--reports", help="Where to write HTML reports (default: reports/).")
 @click.option("--jobs", "-j", type=click.IntRange(1), help="Parallel jobs (default: cores).")
@@ -56,15 +59,19 @@ def main() -> None:
               help="Language of the reports.")
 @click.option("--isolation", type=click.Choice(["auto", "bubblewrap", "fallback"]),
               default="auto", show_default=True, help="Sandbox for student code.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="local: warm judges on this machine; dask: an "
+              "existing Dask cluster (needs --scheduler).")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @course_option
-def grade(assignment: str | None, submissions: str | None, db: str | None,
+def grade(assignment: str | None, submissions: str | None, roster: str | None, db: str | None,
           reports: str | None, jobs: int | None, force: bool, lang: str, isolation: str,
-          quiet: bool, course_dir: str | None) -> None:
+          executor: str, scheduler: str | None, quiet: bool, course_dir: str | None) -> None:
     """Grade every submission under submissions/<assignment>/<student_id>/."""
     from grader import runner
-    from grader.gradebook import Gradebook
-    from grader.report.render import render_reports
+    from grader.ingest import IngestError
+    from grader.report.render import render_from_gradebook
 
     course = _course(course_dir)
     try:
@@ -78,15 +85,29 @@ def grade(assignment: str | None, submissions: str | None, db: str | None,
     db_path = _default(course, db, "reports/gradebook.sqlite")
     reports_dir = _default(course, reports, "reports")
     started = time.monotonic()
+    remote = None
+    if executor == "dask":
+        if not scheduler:
+            raise UsageProblem("--executor dask needs --scheduler ADDRESS")
+        try:
+            from grader.dask_executor import DaskExecutor
+            remote = DaskExecutor(scheduler)
+        except ImportError:
+            raise UsageProblem("Dask is not installed: pip install 'nn-grader[dask]'") from None
+        except OSError as error:
+            raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {error}") from None
     try:
         summary = runner.grade(course, names, db_path=db_path,
                                submissions=Path(submissions) if submissions else None,
-                               jobs=jobs, force=force, isolation=isolation,
-                               progress=not quiet, command=" ".join(sys.argv))
-    except (ManifestError, RuntimeError) as error:
+                               jobs=jobs, force=force, isolation=isolation, executor=remote,
+                               progress=not quiet, command=" ".join(sys.argv),
+                               roster=Path(roster) if roster else None)
+    except (ManifestError, IngestError, RuntimeError) as error:
         raise UsageProblem(str(error)) from None
-    with Gradebook(db_path) as book:
-        index = render_reports(book.current(), reports_dir, lang)
+    finally:
+        if remote is not None:
+            remote.close()
+    index = render_from_gradebook(db_path, reports_dir, lang, course)
     elapsed = time.monotonic() - started
     click.echo(f"graded {summary.graded}, unchanged {summary.skipped}, grader errors "
                f"{summary.errors} in {elapsed:.1f} s (sandbox: {summary.isolation})")
@@ -128,22 +149,38 @@ def validate(name: str | None, course_dir: str | None) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output file.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "moodle", "canvas", "gradescope"]),
+              default="csv", show_default=True,
+              help="csv: one row per student and assignment; moodle: grading worksheet "
+                   "(one assignment); canvas: gradebook import CSV; gradescope: "
+                   "results.json per submission under --out (a folder).")
+@click.option("--out", required=True, type=click.Path(), help="Output file (folder for "
+              "gradescope).")
 @click.option("--db", help="Gradebook (default: reports/gradebook.sqlite).")
-@click.option("--assignment", "-a", help="Only this assignment.")
+@click.option("--assignment", "-a", help="Only this assignment (moodle: which one).")
+@click.option("--template", type=click.Path(exists=True, dir_okay=False),
+              help="moodle/canvas: the worksheet or gradebook CSV downloaded from the LMS, "
+                   "filled in place (rows matched by student id).")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
+              help="Language of feedback texts (moodle, gradescope).")
 @course_option
-def export(fmt: str, out: str, db: str | None, assignment: str | None,
-           course_dir: str | None) -> None:
-    """Export current grades (one row per student and assignment)."""
+def export(fmt: str, out: str, db: str | None, assignment: str | None, template: str | None,
+           lang: str, course_dir: str | None) -> None:
+    """Export current final grades (test points, late penalty, manual adjustments)."""
+    from grader.export import ExportError
     from grader.export import export as write_export
 
     course = _course(course_dir)
     db_path = _default(course, db, "reports/gradebook.sqlite")
     if not db_path.is_file():
         raise UsageProblem(f"no gradebook at {db_path}: run 'grader grade' first")
-    rows = write_export(db_path, Path(out), fmt, assignment)
-    click.echo(f"wrote {rows} rows to {out}")
+    try:
+        rows = write_export(db_path, Path(out), fmt, assignment,
+                            template=Path(template) if template else None, lang=lang)
+    except ExportError as error:
+        raise UsageProblem(str(error)) from None
+    unit = "files" if fmt == "gradescope" else "rows"
+    click.echo(f"wrote {rows} {unit} to {out}")
 
 
 @main.command()
@@ -178,16 +215,103 @@ def bench(assignment: str, students: int, jobs: int | None, no_baseline: bool,
 @course_option
 def report(db: str | None, reports: str | None, lang: str, course_dir: str | None) -> None:
     """Re-render the HTML reports from the gradebook."""
-    from grader.gradebook import Gradebook
-    from grader.report.render import render_reports
+    from grader.report.render import render_from_gradebook
 
     course = _course(course_dir)
     db_path = _default(course, db, "reports/gradebook.sqlite")
     if not db_path.is_file():
         raise UsageProblem(f"no gradebook at {db_path}: run 'grader grade' first")
-    with Gradebook(db_path) as book:
-        index = render_reports(book.current(), _default(course, reports, "reports"), lang)
+    index = render_from_gradebook(db_path, _default(course, reports, "reports"), lang, course)
     click.echo(f"report: {index}")
+
+
+@main.command()
+@click.option("--db", help="Gradebook (default: reports/gradebook.sqlite).")
+@click.option("--out", help="Output folder (default: reports/publish/); the map from "
+              "student id to folder is written beside it (<out>.csv).")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@click.option("--key", "key_file", type=click.Path(dir_okay=False),
+              help="Publishing key (default: publish.key beside the gradebook, created "
+                   "on first use).")
+@course_option
+def publish(db: str | None, out: str | None, lang: str, key_file: str | None,
+            course_dir: str | None) -> None:
+    """Write one folder per student (unguessable name) with only that student's page."""
+    from grader.publish import map_path, publish_from_gradebook
+
+    course = _course(course_dir)
+    db_path = _default(course, db, "reports/gradebook.sqlite")
+    if not db_path.is_file():
+        raise UsageProblem(f"no gradebook at {db_path}: run 'grader grade' first")
+    out_dir = _default(course, out, "reports/publish")
+    published = publish_from_gradebook(db_path, out_dir, lang, course,
+                                       Path(key_file) if key_file else None)
+    click.echo(f"published {len(published)} student folder(s) in {out_dir}\n"
+               f"folder map (keep it private): {map_path(out_dir)}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", help="Gradebook (default: reports/gradebook.sqlite).")
+@click.option("--by", help="Who made these adjustments, where an entry does not say "
+              "(default: your user name).")
+@click.option("--source", help="Name to file these adjustments under (default: the file "
+              "name); importing the same source again replaces its earlier entries.")
+@course_option
+def adjust(files: tuple[str, ...], db: str | None, by: str | None, source: str | None,
+           course_dir: str | None) -> None:
+    """Import manual adjustments (CSV or TOML): points, late-penalty waivers, with why."""
+    from grader.adjustments import AdjustmentError, import_file
+    from grader.gradebook import Gradebook
+
+    if source and len(files) > 1:
+        raise UsageProblem("--source names one file's adjustments: import one file at a time")
+    course = _course(course_dir)
+    db_path = _default(course, db, "reports/gradebook.sqlite")
+    if not db_path.is_file():
+        raise UsageProblem(f"no gradebook at {db_path}: run 'grader grade' first")
+    with Gradebook(db_path) as book:
+        for name in files:
+            try:
+                summary = import_file(book, Path(name), by=by, source=source)
+            except AdjustmentError as error:
+                raise UsageProblem(str(error)) from None
+            click.echo(f"{name}: {summary.outcome} ({summary.entries} adjustment(s), "
+                       f"source {summary.source!r})")
+            for student, assignment in summary.unknown:
+                click.echo(f"  note: no result yet for {student} / {assignment} "
+                           "(kept; it applies once graded)", err=True)
+    click.echo("run 'grader report' to show them in the reports")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to write <name>/ and <name>.zip into.")
+@click.option("--no-test-run", is_flag=True,
+              help="Do not run the public tests on the skeleton before keeping the kit.")
+@course_option
+def release(name: str, out: str, no_test_run: bool, course_dir: str | None) -> None:
+    """Build the student starter kit of assignment NAME (no reference code in it)."""
+    from grader import runner
+    from grader.release import ReleaseError
+    from grader.release import build as build_kit
+
+    course = _course(course_dir)
+    try:
+        runner.assignment_names(course, name)
+        kit = build_kit(course, name, Path(out), check_tests=not no_test_run)
+    except (LookupError, ManifestError) as error:
+        raise UsageProblem(str(error)) from None
+    except ReleaseError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"{name}: {len(kit.files)} files -> {kit.folder} and {kit.archive}")
+    if kit.shared:
+        click.echo("functions handed out unchanged (identical in the reference):")
+        for function in kit.shared:
+            click.echo(f"  {function}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,16 @@ Properties it keeps (architecture, "Nothing lost"):
 
 Rows hold the JobResult as JSON (``results.result_json``) plus the columns exports and
 the dashboard query; ``outcomes`` repeats per-test status for SQL (pass rates).
+
+Manual adjustments (``grader.adjustments``) live in ``adjustments``, grouped by the
+import they came from (``adjustment_imports``: which file, its hash, who imported it and
+when). Re-importing a file replaces its earlier import (marked ``replaced_at``, kept for
+the record), so nothing is counted twice and nothing is lost.
+
+Schema versions (``SCHEMA_VERSION``; older gradebooks are migrated when opened):
+
+1. results, outcomes, runs.
+2. adjustment_imports, adjustments (manual adjustments with who, why, when, source).
 """
 
 from __future__ import annotations
@@ -24,9 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import __version__
+from grader.adjustments import Adjustment, AdjustmentError
 from grader.results import JobResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,6 +83,33 @@ CREATE TABLE IF NOT EXISTS outcomes (
 CREATE INDEX IF NOT EXISTS outcomes_by_result ON outcomes (result_id);
 """
 
+#: Statements that bring a gradebook from the previous version to this one.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: ("""CREATE TABLE IF NOT EXISTS adjustment_imports (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            entries INTEGER NOT NULL,
+            replaced_at TEXT
+        )""",
+        """CREATE TABLE IF NOT EXISTS adjustments (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES adjustment_imports(id),
+            assignment TEXT NOT NULL,
+            student_id TEXT NOT NULL,
+            points REAL NOT NULL,
+            waive_late_penalty INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            author TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS adjustments_by_import ON adjustments (import_id)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS one_active_import ON adjustment_imports (source) "
+        "WHERE replaced_at IS NULL"),
+}
+
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -97,12 +135,21 @@ class Gradebook:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(_SCHEMA)
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        if row is None:
-            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif int(row[0]) > SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path} was written by a newer grader "
-                               f"(schema {row[0]} > {SCHEMA_VERSION})")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring the schema to SCHEMA_VERSION (a new gradebook starts at version 1)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            version = int(row[0]) if row else 1
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(f"{self.path} was written by a newer grader "
+                                   f"(schema {version} > {SCHEMA_VERSION})")
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[target]:
+                    db.execute(statement)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)",
+                       (str(max(version, SCHEMA_VERSION)),))
 
     def close(self) -> None:
         self.db.close()
@@ -193,5 +240,63 @@ class Gradebook:
 
     def runs(self) -> list[dict]:
         cursor = self.db.execute("SELECT * FROM runs ORDER BY id")
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
+
+    # ------------------------------------------------------------------ adjustments
+    def import_adjustments(self, *, source: str, path: str, sha256: str,
+                           entries: list[Adjustment], imported_by: str) -> str:
+        """Store one adjustments file's entries; returns added, replaced or unchanged.
+
+        The entries of an earlier import of the same ``source`` stop counting (the import
+        is kept, marked replaced). Content already imported under another source name is
+        refused, so a copied file cannot count twice.
+        """
+        with self.transaction() as db:
+            active = db.execute(
+                "SELECT id, sha256 FROM adjustment_imports WHERE source=? "
+                "AND replaced_at IS NULL", (source,)).fetchone()
+            if active is not None and active[1] == sha256:
+                return "unchanged"
+            twin = db.execute(
+                "SELECT source FROM adjustment_imports WHERE sha256=? AND source<>? "
+                "AND replaced_at IS NULL", (sha256, source)).fetchone()
+            if twin is not None:
+                raise AdjustmentError(f"the same adjustments were already imported as "
+                                      f"{twin[0]!r}; import that file again instead")
+            now = _now()
+            if active is not None:
+                db.execute("UPDATE adjustment_imports SET replaced_at=? WHERE id=?",
+                           (now, active[0]))
+            cursor = db.execute(
+                "INSERT INTO adjustment_imports (source, path, sha256, imported_at, "
+                "imported_by, entries) VALUES (?,?,?,?,?,?)",
+                (source, path, sha256, now, imported_by, len(entries)))
+            import_id = int(cursor.lastrowid or 0)
+            db.executemany(
+                "INSERT INTO adjustments (import_id, assignment, student_id, points, "
+                "waive_late_penalty, reason, author) VALUES (?,?,?,?,?,?,?)",
+                [(import_id, e.assignment, e.student_id, e.points, int(e.waive_late_penalty),
+                  e.reason, e.by) for e in entries])
+            return "added" if active is None else "replaced"
+
+    def adjustments(self, assignment: str | None = None) -> list[Adjustment]:
+        """The adjustments in force (from each source's latest import), in import order."""
+        query = ("SELECT a.student_id, a.assignment, a.reason, a.author, a.points, "
+                 "a.waive_late_penalty, i.source, i.imported_at FROM adjustments a "
+                 "JOIN adjustment_imports i ON i.id = a.import_id "
+                 "WHERE i.replaced_at IS NULL")
+        params: tuple = ()
+        if assignment:
+            query += " AND a.assignment=?"
+            params = (assignment,)
+        query += " ORDER BY a.id"
+        return [Adjustment(student_id=row[0], assignment=row[1], reason=row[2], by=row[3],
+                           points=row[4], waive_late_penalty=bool(row[5]), source=row[6],
+                           imported_at=row[7]) for row in self.db.execute(query, params)]
+
+    def adjustment_imports(self) -> list[dict]:
+        """Every import, replaced ones included (the audit trail)."""
+        cursor = self.db.execute("SELECT * FROM adjustment_imports ORDER BY id")
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row)) for row in cursor]

@@ -33,14 +33,20 @@ class BatchSummary:
 
 
 def plan(course: Course, assignments: Iterable[str], submissions: Path | None, book: Gradebook,
-         force: bool, isolation: str) -> tuple[list[JobSpec], int]:
-    """Job specs to run and the number of submissions already graded with this suite."""
+         force: bool, isolation: str, roster: Path | None = None) -> tuple[list[JobSpec], int]:
+    """Job specs to run and the number of submissions already graded with this suite.
+
+    ``submissions`` is a folder or an LMS export zip; ``roster`` maps LMS identities to
+    student ids (grader/ingest/roster.py). Raises ``ingest.IngestError`` when either
+    cannot be read at all.
+    """
     specs, skipped = [], 0
+    people = ingest.Roster.load(roster) if roster is not None else None
     for name in assignments:
         assignment = load_assignment(course, name)
         suite = suite_hash(assignment, SCORING_FILES)
         base = submissions if submissions is not None else None
-        for submission in ingest.discover(assignment, base):
+        for submission in ingest.discover(assignment, base, people):
             spec = submission.job_spec(course.root, isolation)
             if not force and book.is_up_to_date(name, spec.student_id, spec.submission_hash,
                                                  suite):
@@ -54,19 +60,24 @@ def grade(course: Course, assignments: list[str], *, db_path: Path,
           submissions: Path | None = None, jobs: int | None = None, force: bool = False,
           isolation: str = "auto", executor: Executor | None = None,
           progress: bool = True, command: str = "grade",
-          on_result: Callable[[JobResult], None] | None = None) -> BatchSummary:
+          on_result: Callable[[JobResult], None] | None = None,
+          roster: Path | None = None) -> BatchSummary:
     """Grade the assignments' submissions into the gradebook at ``db_path``."""
     summary = BatchSummary(isolation=choose_isolation(isolation))
     with Gradebook(db_path) as book:
-        specs, summary.skipped = plan(course, assignments, submissions, book, force, isolation)
+        specs, summary.skipped = plan(course, assignments, submissions, book, force, isolation,
+                                      roster)
         summary.planned = len(specs)
         run_id = book.start_run(command, summary.isolation)
         if executor is None:
             timeout = max(_limits(course, assignments)) * 2 + 60
             executor = LocalExecutor(jobs, job_timeout=timeout)
         bar = _progress(len(specs), progress)
+        suites = {name: suite_hash(load_assignment(course, name), SCORING_FILES)
+                  for name in assignments}
         try:
             for result in executor.run(specs):
+                result = _same_suite(result, suites)  # noqa: PLW2901
                 book.record(result, run_id)
                 summary.results.append(result)
                 if result.status == "error":
@@ -84,6 +95,18 @@ def grade(course: Course, assignments: list[str], *, db_path: Path,
                 bar.close()
             book.finish_run(run_id, summary.graded, summary.skipped, summary.errors)
     return summary
+
+
+def _same_suite(result: JobResult, suites: dict[str, str]) -> JobResult:
+    """A grade made with another version of the suite (a judge or a Dask worker with a
+    stale copy of the course) is not this run's grade: keep it only as a failed attempt."""
+    expected = suites.get(result.assignment)
+    if result.status == "error" or expected is None or result.suite_hash == expected:
+        return result
+    return result.with_changes(
+        status="error", points=0.0,
+        error=f"graded with another version of the test suite ({result.suite_hash[:12]}, "
+              f"expected {expected[:12]}): is the course the same on every worker?")
 
 
 def _limits(course: Course, assignments: list[str]) -> list[float]:

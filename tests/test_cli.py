@@ -38,7 +38,8 @@ def test_grade_a_folder_then_export(tmp_path: Path) -> None:
     assert exported.returncode == 0, exported.stderr
     with open(out, newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["student_id", "assignment", "points", "max_points", "status"]
+    assert list(rows[0]) == ["student_id", "assignment", "points", "max_points", "status",
+                             "late_penalty", "adjustment", "grade"]
     assert {r["student_id"]: (r["points"], r["max_points"], r["status"]) for r in rows} == {
         "correct_sum": ("39", "39", "graded"), "mistake_update_sign": ("34", "39", "graded"),
         "skeleton": ("0", "39", "graded"), "nobody": ("0", "39", "missing")}

@@ -23,7 +23,9 @@ import pytest
 
 import studentops
 
-KIT = Path(__file__).resolve().parent.parent
+# Not resolve(): in the course repository this file is a symlink into assignments/_kit,
+# and the kit is the folder the link sits in.
+KIT = Path(os.path.abspath(__file__)).parent.parent
 SCRIPTS = KIT / "scripts"
 OUTPUTS = KIT / "outputs"
 
@@ -113,8 +115,9 @@ def mistakes() -> dict:
 
 
 def _student_frames(tb: Any) -> list[traceback.FrameSummary]:
+    scripts = SCRIPTS.resolve()
     return [frame for frame in traceback.extract_tb(tb)
-            if Path(frame.filename).resolve().parent == SCRIPTS]
+            if Path(frame.filename).resolve().parent == scripts]
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -138,8 +141,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         where_en = f"{Path(last.filename).name} line {last.lineno}, in {last.name}"
         kind = type(error).__name__
         if isinstance(error, NotImplementedError):
-            ja = f"{last.name} はまだ実装されていません ({where_ja})。"
-            en = f"{last.name} is not implemented yet ({where_en})."
+            # The skeletons raise NotImplementedError("Class.method"): the clearer name.
+            named = str(error)
+            name = named if named.replace(".", "").replace("_", "").isalnum() else last.name
+            ja = f"{name} はまだ実装されていません ({where_ja})。"
+            en = f"{name} is not implemented yet ({where_en})."
         else:
             ja = f"あなたのコードで {kind} が発生しました: {error} ({where_ja})"
             en = f"Your code raised {kind}: {error} ({where_en})"

@@ -1,6 +1,9 @@
 """HTML reports: one page per student and a class dashboard, from the gradebook.
 
-Data first, then rendering: ``render.build_*`` turns results into plain view data,
-jinja2 templates (``templates/``) turn that into self-contained pages (styles inline,
-images as data URIs) that work offline and can be published as they are.
+Data first, then rendering: ``views`` turns results and grades (``grader.grades``) into
+plain view dataclasses, ``plots`` turns loss curves into chart geometry, and the jinja2
+templates (``templates/``, logic-free, autoescaped) turn those into self-contained pages
+(styles and script inline, figures inline SVG or ``data:`` PNG) that work offline and can
+be published as they are (``grader.publish``). ``render`` writes the files;
+``synthetic`` and ``benchmark`` make and time a made-up class.
 """

@@ -1,31 +1,50 @@
 """Render the gradebook's current results to ``reports/``.
 
-``reports/index.html``           class dashboard (for instructors)
-``reports/students/<id>.html``   one self-contained page per student
+``reports/index.html``               class dashboard (for instructors)
+``reports/students/<name>.html``     one self-contained page per student (instructor view)
+``reports/downloads/``               the gradebook CSV and the LMS exports, linked from
+                                     the dashboard
+
+Data first (``views``), then logic-free templates (``templates/``; autoescaped, strict
+undefined). Pages are self-contained: styles and scripts inline, figures inline SVG or
+``data:`` PNG, so a page works offline and can be mailed or uploaded on its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from grader import __version__, i18n
-from grader.report import plots
-from grader.results import JobResult, TestOutcome
+from grader.adjustments import Adjustment
+from grader.grades import grades as compute_grades
+from grader.report import views
+from grader.results import JobResult
 
 HERE = Path(__file__).resolve().parent
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+             *(f"LPT{i}" for i in range(10))}
 
 
 def safe_name(student_id: str) -> str:
-    """A file name for a student id (ids come from folder names and LMS exports)."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._") or "student"
-    return cleaned[:80]
+    """A file name for a student id (ids come from folder names and LMS exports).
+
+    A plain id is kept as it is; anything else is cleaned and gets a short hash of the
+    original, so two ids never share a file ("a b" and "a_b" differ).
+    """
+    if _SAFE.fullmatch(student_id) and student_id.split(".")[0].upper() not in _RESERVED:
+        return student_id
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._-")[:60] or "student"
+    return f"{cleaned}-{hashlib.sha256(student_id.encode()).hexdigest()[:8]}"
 
 
 def environment() -> jinja2.Environment:
@@ -34,131 +53,111 @@ def environment() -> jinja2.Environment:
         # select_autoescape() would not escape *.html.j2: list the extensions explicitly.
         autoescape=jinja2.select_autoescape(["html", "j2", "html.j2"], default=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals["css"] = (HERE / "static" / "report.css").read_text(encoding="utf-8")
+    # Our own static files, trusted: inlined as they are (escaping would break the CSS).
+    env.globals["css"] = Markup((HERE / "static" / "report.css").read_text(encoding="utf-8"))
+    env.globals["sort_js"] = Markup((HERE / "static" / "sort.js").read_text(encoding="utf-8"))
+    env.filters["pts"] = format_points
+    env.filters["signed"] = signed_points
     return env
 
 
-@dataclass
-class Figure:
-    title: str
-    uri: str
+def format_points(value: float | None) -> str:
+    """``12.0`` -> ``12``, ``7.25`` -> ``7.25``; None -> an en dash."""
+    if value is None:
+        return "–"
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
-@dataclass
-class TestView:
-    title: str
-    test_id: str
-    hidden: bool
-    earned: float
-    points: float
-    status: str
-    status_label: str
-    message: str
-    details: str
-    notes: list[str]
-    output: str
-    figures: list[Figure]
+def signed_points(value: float) -> str:
+    return ("+" if value > 0 else "−" if value < 0 else "±") + format_points(abs(value))
 
 
-@dataclass
-class AssignmentView:
-    name: str
-    status: str
-    points: float
-    max_points: float
-    isolation: str
-    started_at: str
-    duration: float
-    error: str
-    warnings: list[str]
-    discussion: str | None
-    output: str
-    tests: list[TestView] = field(default_factory=list)
+def translator(lang: str) -> views.Translate:
+    def t(key: str, **params: object) -> str:
+        return i18n.text(key, lang, **params)
+    return t
 
 
-def _figures(outcome: TestOutcome, lang: str) -> list[Figure]:
-    figures = []
-    for artifact in outcome.artifacts:
-        title = artifact.get("title", {}).get(lang, artifact.get("name", ""))
-        if artifact.get("kind") == "curve" and any(artifact.get("series", {}).values()):
-            png = plots.curve_png(artifact["series"], artifact.get("xlabel", ""),
-                                  artifact.get("ylabel", ""))
-            figures.append(Figure(title, plots.data_uri(png)))
-        elif artifact.get("kind") == "image" and artifact.get("png_base64"):
-            figures.append(Figure(title, "data:image/png;base64," + artifact["png_base64"]))
-    return figures
+def common(lang: str) -> dict:
+    return {"lang": lang, "t": translator(lang), "version": __version__,
+            "generated_at": dt.datetime.now().astimezone().isoformat(timespec="minutes")}
 
 
-def assignment_view(result: JobResult, lang: str) -> AssignmentView:
-    tests = [TestView(
-        title=o.title.get(lang, o.test_id), test_id=o.test_id, hidden=o.hidden,
-        earned=o.earned, points=o.points, status=o.status,
-        status_label=i18n.text(f"status.{o.status}", lang),
-        message="" if o.status == "passed" else o.message.get(lang, ""),
-        details="" if o.status == "passed" else o.details,
-        notes=[n.get("message", {}).get(lang, str(n.get("value"))) for n in o.notes],
-        output=o.output, figures=_figures(o, lang)) for o in result.outcomes]
-    return AssignmentView(
-        name=result.assignment, status=result.status, points=result.points,
-        max_points=result.max_points, isolation=result.isolation, started_at=result.started_at,
-        duration=result.duration,
-        error=i18n.text("report.grader_error", lang, error=result.error) if result.error else "",
-        warnings=[w.get("message", {}).get(lang, w.get("id", "")) for w in result.warnings],
-        discussion=result.extra.get("discussion"), output=result.output, tests=tests)
+def load_catalogue(course: object | None, assignments: Iterable[str]) -> views.Catalogue:
+    """Assignment titles and mistake texts from the course; whatever cannot be read is
+    left out (the page then shows ids)."""
+    if course is None:
+        return views.Catalogue()
+    from grader.manifest import load_assignment
+
+    titles, mistakes = {}, {}
+    for name in sorted(set(assignments)):
+        try:
+            titles[name] = load_assignment(course, name).title  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - a report never fails for a title
+            pass
+        try:
+            path = course.assignment(name).mistakes  # type: ignore[attr-defined]
+            with open(path, "rb") as handle:
+                table = tomllib.load(handle).get("mistakes", {})
+            mistakes[name] = {key: {lang: str(value.get(lang, "")) for lang in i18n.LANGUAGES}
+                              for key, value in table.items() if isinstance(value, dict)}
+        except Exception:  # noqa: BLE001
+            pass
+    return views.Catalogue(titles=titles, mistakes=mistakes)
 
 
-def render_reports(results: list[JobResult], out_dir: Path, lang: str = "ja") -> Path:
-    """Write every student's page and the dashboard; returns the dashboard's path."""
-    env = environment()
-    students: dict[str, list[JobResult]] = defaultdict(list)
+def by_student(results: Iterable[JobResult]) -> dict[str, list[JobResult]]:
+    grouped: dict[str, list[JobResult]] = defaultdict(list)
     for result in results:
-        students[result.student_id].append(result)
-    (out_dir / "students").mkdir(parents=True, exist_ok=True)
-    common = {"lang": lang, "t": lambda key, **params: i18n.text(key, lang, **params),
-              "version": __version__,
-              "generated_at": dt.datetime.now().astimezone().isoformat(timespec="minutes")}
-    student_template = env.get_template("student.html.j2")
-    for student_id, own in sorted(students.items()):
-        views = [assignment_view(r, lang) for r in sorted(own, key=lambda r: r.assignment)]
-        page = student_template.render(
-            student=student_id, assignments=views,
-            total=round(sum(v.points for v in views), 4),
-            total_max=round(sum(v.max_points for v in views), 4), **common)
-        (out_dir / "students" / f"{safe_name(student_id)}.html").write_text(page, "utf-8")
-    index = env.get_template("index.html.j2").render(**dashboard(results, lang), **common)
+        grouped[result.student_id].append(result)
+    return dict(sorted(grouped.items()))
+
+
+def render_student(env: jinja2.Environment, page: views.StudentPage, lang: str) -> str:
+    return env.get_template("student.html.j2").render(page=page, **common(lang))
+
+
+def render_reports(results: list[JobResult], out_dir: Path, lang: str = "ja", *,
+                   adjustments: Iterable[Adjustment] = (),
+                   catalogue: views.Catalogue | None = None,
+                   downloads: bool = True) -> Path:
+    """Write every student's page, the downloads and the dashboard; returns the dashboard."""
+    from grader import export
+
+    adjustments = list(adjustments)
+    catalogue = catalogue or views.Catalogue()
+    env = environment()
+    t = translator(lang)
+    grades = compute_grades(results, adjustments)
+    pages_dir = out_dir / "students"
+    pages_dir.mkdir(parents=True, exist_ok=True)
+    for student_id, own in by_student(results).items():
+        page = views.student_page(student_id, own, grades, lang, "instructor", catalogue, t,
+                                  dashboard_href="../index.html")
+        (pages_dir / f"{safe_name(student_id)}.html").write_text(
+            render_student(env, page, lang), encoding="utf-8")
+    links: tuple[views.Download, ...] = ()
+    if downloads:
+        written = export.write_downloads(results, adjustments, out_dir / "downloads", lang)
+        links = tuple(views.Download(label=t(key, **params), href=f"downloads/{path.name}")
+                      for key, params, path in written)
+    board = views.dashboard(results, grades, lang, catalogue, t,
+                            href=lambda s: f"students/{safe_name(s)}.html", downloads=links)
     path = out_dir / "index.html"
-    path.write_text(index, encoding="utf-8")
+    path.write_text(env.get_template("index.html.j2").render(board=board, **common(lang)),
+                    encoding="utf-8")
     return path
 
 
-def dashboard(results: list[JobResult], lang: str) -> dict[str, Any]:
-    assignments = sorted({r.assignment for r in results})
-    students = sorted({r.student_id for r in results})
-    cells = {(r.student_id, r.assignment): r for r in results}
-    rows = [{"student": s, "href": f"students/{safe_name(s)}.html",
-             "cells": [cells.get((s, a)) for a in assignments],
-             "total": round(sum(r.points for r in results if r.student_id == s), 4)}
-            for s in students]
-    summaries = []
-    for name in assignments:
-        own = [r for r in results if r.assignment == name]
-        graded = [r for r in own if r.status == "graded"]
-        tests: dict[str, list[TestOutcome]] = defaultdict(list)
-        mistakes: Counter[str] = Counter()
-        for result in graded:
-            for outcome in result.outcomes:
-                tests[outcome.test_id].append(outcome)
-                mistakes.update(outcome.diagnoses)
-        rates = sorted(
-            ({"test": test_id, "title": outcomes[0].title.get(lang, test_id),
-              "rate": sum(o.status == "passed" for o in outcomes) / len(outcomes)}
-             for test_id, outcomes in tests.items()), key=lambda item: item["rate"])
-        max_points = own[0].max_points if own else 0
-        histogram = (plots.data_uri(plots.histogram_png([r.points for r in graded], max_points))
-                     if graded else "")
-        summaries.append({
-            "name": name, "count": len(own), "graded": len(graded),
-            "mean": round(sum(r.points for r in graded) / len(graded), 2) if graded else 0,
-            "max_points": max_points, "histogram": histogram, "rates": rates,
-            "mistakes": mistakes.most_common()})
-    return {"assignments": assignments, "rows": rows, "summaries": summaries}
+def render_from_gradebook(db_path: Path, out_dir: Path, lang: str = "ja",
+                          course: object | None = None) -> Path:
+    """The reports of a gradebook's current results, with its adjustments."""
+    from grader.gradebook import Gradebook
+
+    with Gradebook(db_path) as book:
+        results, adjustments = book.current(), book.adjustments()
+    catalogue = load_catalogue(course, {r.assignment for r in results})
+    return render_reports(results, out_dir, lang, adjustments=adjustments,
+                          catalogue=catalogue)

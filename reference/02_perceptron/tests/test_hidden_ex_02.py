@@ -4,6 +4,8 @@ The features have very different scales on purpose (like TV, Radio and Newspaper
 statistics taken over the whole array instead of per column are caught and named.
 """
 
+from functools import cache
+
 import numpy as np
 import pytest
 
@@ -74,10 +76,18 @@ def test_scaler(student, mistakes, method):
                  f'Scaler("{method}").inverse_transform(z)')
 
 
-def _advertising(reference):
-    table = np.genfromtxt(reference("perceptron").DATA, delimiter=",", names=True)
+@cache
+def _advertising_data(path: str):
+    table = np.genfromtxt(path, delimiter=",", names=True)
     x = np.column_stack([table["TV"], table["Radio"], table["Newspaper"]])
-    return x, table["Sales"].reshape(-1, 1)
+    t = table["Sales"].reshape(-1, 1)
+    x.setflags(write=False)
+    t.setflags(write=False)
+    return x, t
+
+
+def _advertising(reference):
+    return _advertising_data(str(reference("perceptron").DATA))
 
 
 def _student_convention(student):
@@ -91,6 +101,14 @@ def _student_convention(student):
     return "mean" if np.allclose(np.asarray(model.g_w, dtype=float).ravel(), [2.0, 3.0]) else "sum"
 
 
+@cache
+def _reference_losses(ref_ex, data: str, iterations: int):
+    """The reference's training curve (computed once per warm judge)."""
+    x, t = _advertising_data(data)
+    return ref_ex.train_normalized(x, t, "standardize", 0.002, iterations,
+                                   np.random.default_rng(0))[1]
+
+
 def test_train_normalized(student, reference, artifacts):
     """Training on standardized advertising data converges to the least-squares fit."""
     ex, ref_ex = student("ex_02"), reference("ex_02")
@@ -102,8 +120,7 @@ def test_train_normalized(student, reference, artifacts):
                                               iterations, np.random.default_rng(0)), 2,
                           "train_normalized(x, t, 'standardize', ...)")
     model, losses = result
-    _, losses_ref = ref_ex.train_normalized(x, t, "standardize", 0.002, iterations,
-                                            np.random.default_rng(0))
+    losses_ref = _reference_losses(ref_ex, str(reference("perceptron").DATA), iterations)
     values = np.asarray(losses, dtype=float) if isinstance(losses, (list, tuple, np.ndarray)) \
         else np.zeros(0)
     artifacts.curve("train_normalized", {"student": values.tolist(), "reference": losses_ref},

@@ -1,0 +1,179 @@
+"""4x3 画素の「C」「T」を見分けるニューラルネットワーク (スライド: 知の探究 5. AI・機械学習).
+
+A neural network that tells the 4x3-pixel letters "C" and "T" apart.
+
+TODO の部分を実装してください。 Fill in the parts marked TODO.
+実行 / run:  uv run ct_classifier.py   (scripts/ の中で / from scripts/)
+
+ネットワーク / the network (N はデータの数 / N samples):
+
+    x (N, 12) 画素 0/1 ─ 最後に -1 を付ける ─▶ x̃ (N, 13)
+    u = x̃ @ W1  (N, 3)        z = sigmoid(u)   中間層 3 ユニット / 3 hidden units
+    z̃ = z に -1 を付ける (N, 4)
+    a = z̃ @ W2  (N, 2)        y = softmax(a)   出力 2 つ: 列 0 = C, 列 1 = T
+    E = -(1/N) Σ_n Σ_k t_nk log(y_nk + 1e-7)   交差エントロピー誤差 (バッチの平均)
+
+しきい値 θ は「定数入力 -1 に掛かる重み」として重みに含めます (スライドの書き方):
+u_v = Σ_i w_iv x_i - θ_v = Σ_i w_iv x_i + θ_v × (-1)。
+W1 の列 v は w_v = (w_1v, ..., w_12v, θ_v)、つまり W1 の最後の行 (W1[12]) が中間層の θ、
+W2 の最後の行 (W2[3]) が出力層の θ です。パラメータは 13×3 + 4×2 = 47 個。
+Thresholds are weights on a constant input -1 appended to x (and to z): the last row
+of W1 (13, 3) holds the hidden units' θ, the last row of W2 (4, 2) the outputs' θ.
+47 parameters in all.
+
+t は one-hot (N, 2): C = [1, 0], T = [0, 1]。
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
+
+PATTERN_C = np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0], [0, 1, 1]], dtype=float)
+PATTERN_T = np.array([[1, 1, 1], [0, 1, 0], [0, 1, 0], [0, 1, 0]], dtype=float)
+LABELS = ("C", "T")
+
+
+def with_threshold_input(x):
+    """各行の *最後* に定数入力 -1 の列を付ける: (N, n) -> (N, n + 1).
+
+    Append a column of -1 (the constant input of the thresholds) as the *last* column.
+    例 / e.g. [[1, 0]] -> [[1, 0, -1]]
+    """
+    # TODO: 実装する / implement
+    raise NotImplementedError("with_threshold_input")
+
+
+def sigmoid(u):
+    """シグモイド関数 1 / (1 + exp(-u)) (要素ごと / elementwise)."""
+    # TODO: 実装する / implement
+    raise NotImplementedError("sigmoid")
+
+
+def softmax(a):
+    """行ごとの softmax: y_nk = exp(a_nk) / Σ_j exp(a_nj)  (a: (N, K) -> (N, K)).
+
+    exp のオーバーフローを防ぐため、各行から行の最大値を引いてから exp をとること
+    (np.max(a, axis=1, keepdims=True))。和は行ごと (axis=1) にとる。
+    Row-wise softmax. Subtract each row's maximum before exp (overflow), and sum each
+    row (axis=1), not the whole array.
+    """
+    # TODO: 実装する / implement
+    raise NotImplementedError("softmax")
+
+
+def cross_entropy(y, t):
+    """交差エントロピー誤差 E = -(1/N) Σ_n Σ_k t_nk log(y_nk + 1e-7) を float で返す.
+
+    y, t は (N, 2)。log(0) を避けるため y に 1e-7 を足し、バッチの大きさ N で割る (平均)。
+    Return the mean cross-entropy over the batch as a float; add 1e-7 inside the log.
+    """
+    # TODO: 実装する / implement
+    raise NotImplementedError("cross_entropy")
+
+
+class CTNet:
+    """12 -> 3 (sigmoid) -> 2 (softmax) のネットワーク.
+
+    属性 / attributes (テストはこれらを直接設定して値を確かめます / tests set them directly):
+    * self.W1: (13, 3)  中間層の重み。最後の行が θ / hidden weights, last row θ
+    * self.W2: (4, 2)   出力層の重み。最後の行が θ / output weights, last row θ
+    * self.lr: 学習率 / learning rate
+    * backward の後 / after backward: self.g_W1 (13, 3), self.g_W2 (4, 2) = ∂E/∂W1, ∂E/∂W2
+    forward と backward は毎回 self.W1, self.W2 を使うこと (別の変数にコピーしない)。
+    forward and backward must use self.W1 and self.W2 each time (no private copies).
+    """
+
+    def __init__(self, rng, learning_rate=1.0):
+        # TODO: self.W1 = rng.standard_normal((13, 3)), self.W2 = rng.standard_normal((4, 2)),
+        #       self.lr = learning_rate
+        raise NotImplementedError("CTNet.__init__")
+
+    def forward(self, x):
+        """x (N, 12) から出力 y (N, 2) を計算して返す。backward に必要な値を self に記憶する.
+
+        Return y (N, 2) for x (N, 12); keep what backward needs (x̃, z, z̃, y) in self.
+        """
+        # TODO: 実装する / implement
+        raise NotImplementedError("CTNet.forward")
+
+    def backward(self, t):
+        """直前の forward について誤差逆伝播し、重みを更新する (戻り値なし / returns None).
+
+        1. 出力層: δ2 = (y - t) / N   (softmax + 交差エントロピーの ∂E/∂a。N で割る)
+           self.g_W2 = z̃.T @ δ2
+        2. 中間層: δ1 = (δ2 @ W2[:-1].T) * z * (1 - z)
+           (θ の行 W2[-1] は除く。W2 は *更新前* のものを使う。sigmoid の微分は z(1 - z))
+           self.g_W1 = x̃.T @ δ1
+        3. 更新 / update: W2 <- W2 - lr g_W2,  W1 <- W1 - lr g_W1
+
+        Back-propagate the last forward and update the weights: δ2 = (y - t) / N,
+        g_W2 = z̃.T @ δ2, δ1 = (δ2 @ W2[:-1].T) * z (1 - z) with W2 *before* the update,
+        g_W1 = x̃.T @ δ1, then W <- W - lr g_W for both layers.
+        """
+        # TODO: 実装する / implement
+        raise NotImplementedError("CTNet.backward")
+
+    def predict(self, x):
+        """ラベル (N,) を返す: 0 = C, 1 = T (y の大きい方 / argmax of y)."""
+        # TODO: 実装する / implement
+        raise NotImplementedError("CTNet.predict")
+
+    def accuracy(self, x, t):
+        """正解率 (0〜1 の float): predict(x) が t (one-hot) の argmax と一致する割合."""
+        # TODO: 実装する / implement
+        raise NotImplementedError("CTNet.accuracy")
+
+    def train(self, x, t, max_iteration):
+        """勾配法を max_iteration 回繰り返し、誤差のリスト losses を返す.
+
+        各回: y = forward(x) → losses に cross_entropy(y, t) を追加 → backward(t)。
+        losses[i] は i 回目の更新の *前* の誤差 (長さ max_iteration)。
+        Repeat forward, record cross_entropy (before the update), backward; return losses.
+        """
+        # TODO: 実装する / implement
+        raise NotImplementedError("CTNet.train")
+
+
+def load_data(name):
+    """data/<name>.csv -> x (N, 12) の画素, t (N, 2) の one-hot (列 0 = C, 列 1 = T).
+
+    name: "ct_train" (26 個) または "ct_test" (40 個)。
+    """
+    table = np.loadtxt(DATA / f"{name}.csv", delimiter=",", skiprows=1)
+    x = table[:, :12]
+    t = np.eye(2)[table[:, 12].astype(int)]
+    return x, t
+
+
+if __name__ == "__main__":
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x_train, t_train = load_data("ct_train")
+    x_test, t_test = load_data("ct_test")
+    net = CTNet(np.random.default_rng(0), learning_rate=1.0)
+    losses, accuracies = [], []
+    for _ in range(300):
+        losses += net.train(x_train, t_train, 1)
+        accuracies.append(net.accuracy(x_test, t_test))
+    print(f"training loss {losses[-1]:.4f}")
+    print(f"test accuracy {accuracies[-1]:.3f}")
+    for pattern in (PATTERN_C, PATTERN_T):
+        y = net.forward(pattern.reshape(1, 12))
+        print(pattern.astype(int), "->", LABELS[int(np.argmax(y))], np.round(y, 3))
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    left.plot(losses)
+    left.set_xlabel("iteration")
+    left.set_ylabel("cross-entropy E")
+    right.plot(accuracies)
+    right.set_ylim(0, 1.05)
+    right.set_xlabel("iteration")
+    right.set_ylabel("test accuracy")
+    fig.tight_layout()
+    OUTPUTS.mkdir(exist_ok=True)
+    fig.savefig(OUTPUTS / "ct_classifier.png", dpi=80)

@@ -1,0 +1,439 @@
+"""View data for the report pages: results and grades in, plain dataclasses out.
+
+Nothing here writes HTML. ``student_page`` builds one student's page for one of two
+audiences: ``instructor`` (everything, with a link back to the dashboard) or ``student``
+(what is published: no captured output or technical detail of hidden tests, since
+student code can print the hidden inputs it was given, no grader internals, nothing
+about any other student). ``dashboard`` builds the class page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from grader.grades import Grade
+from grader.i18n import Bilingual
+from grader.report import plots
+from grader.results import JobResult, TestOutcome, sum_points
+
+MAX_OUTPUT_CHARS = 8_000
+"""Captured output shown per block; the rest is cut with a note."""
+MAX_DISCUSSION_CHARS = 20_000
+AUDIENCES = ("instructor", "student")
+
+Translate = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Names from the course: assignment titles and the texts of catalogued mistakes."""
+
+    titles: dict[str, Bilingual] = field(default_factory=dict)
+    mistakes: dict[str, dict[str, Bilingual]] = field(default_factory=dict)
+    """assignment -> mistake id -> message."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A block of student-controlled text, capped."""
+
+    text: str
+    cut: int = 0
+    """Characters left out."""
+
+
+def capped(text: str | None, limit: int = MAX_OUTPUT_CHARS) -> Text | None:
+    if not text:
+        return None
+    return Text(text[:limit], max(0, len(text) - limit))
+
+
+@dataclass(frozen=True)
+class FigureView:
+    title: str
+    chart: plots.Chart | None = None
+    image_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class TestView:
+    title: str
+    test_id: str
+    hidden: bool
+    earned: float
+    points: float
+    status: str
+    status_label: str
+    message: str
+    notes: tuple[str, ...]
+    details: Text | None
+    output: Text | None
+    withheld: bool
+    """Output or detail of a hidden test left out of a student's page."""
+    figures: tuple[FigureView, ...]
+
+
+@dataclass(frozen=True)
+class AdjustmentView:
+    points: float
+    waive_late_penalty: bool
+    reason: str
+    by: str
+    imported_at: str
+    source: str
+
+
+@dataclass(frozen=True)
+class LateView:
+    days_late: int
+    flagged: bool
+    """The LMS marked it late but gave no time (days unknown)."""
+    deadline: str
+    submitted_at: str
+    penalty: float
+    waived: bool
+    policy: str
+
+
+@dataclass(frozen=True)
+class WarningView:
+    text: str
+    file: str
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    name: str
+    title: str
+    anchor: str
+    status: str
+    status_note: str
+    points: float
+    max_points: float
+    final: float | None
+    adjustment: float
+    late: LateView | None
+    adjustments: tuple[AdjustmentView, ...]
+    started_at: str
+    duration: float
+    isolation: str
+    error: str
+    warnings: tuple[WarningView, ...]
+    discussion: Text | None
+    output: Text | None
+    events: tuple[str, ...]
+    tests: tuple[TestView, ...]
+    passed: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class StudentPage:
+    audience: str
+    student_id: str
+    name: str
+    submitted_at: str
+    late_days: int
+    raw_total: float
+    final_total: float
+    max_total: float
+    assignments: tuple[AssignmentView, ...]
+    dashboard_href: str | None
+
+
+# ----------------------------------------------------------------------------- pieces
+
+
+def _image_uri(artifact: dict) -> str | None:
+    data = artifact.get("png_base64")
+    if not isinstance(data, str) or not data:
+        return None
+    try:
+        head = base64.b64decode(data[:16], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return "data:image/png;base64," + data if head.startswith(b"\x89PNG") else None
+
+
+def _figures(outcome: TestOutcome, lang: str, t: Translate) -> tuple[FigureView, ...]:
+    names = {"student": t("report.series_student"), "reference": t("report.series_reference")}
+    figures = []
+    for artifact in outcome.artifacts:
+        title_value = artifact.get("title") or {}
+        title = (title_value.get(lang) or title_value.get("en") or artifact.get("name", "")) \
+            if isinstance(title_value, dict) else str(title_value)
+        if artifact.get("kind") == "curve" and isinstance(artifact.get("series"), dict):
+            chart = plots.curve_chart(artifact["series"], title=str(title),
+                                      xlabel=str(artifact.get("xlabel", "")),
+                                      ylabel=str(artifact.get("ylabel", "")), names=names)
+            if chart is not None:
+                figures.append(FigureView(title=str(title), chart=chart))
+        elif artifact.get("kind") == "image":
+            uri = _image_uri(artifact)
+            if uri:
+                figures.append(FigureView(title=str(title), image_uri=uri))
+    return tuple(figures)
+
+
+def _message(value: object, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
+def test_view(outcome: TestOutcome, lang: str, audience: str, t: Translate) -> TestView:
+    hide = audience == "student" and outcome.hidden
+    failed = outcome.status != "passed"
+    details = capped(outcome.details) if failed and not hide else None
+    output = capped(outcome.output) if not hide else None
+    return TestView(
+        title=_message(outcome.title, lang) or outcome.test_id, test_id=outcome.test_id,
+        hidden=outcome.hidden, earned=outcome.earned, points=outcome.points,
+        status=outcome.status, status_label=t(f"status.{outcome.status}"),
+        message=_message(outcome.message, lang) if failed else "",
+        notes=tuple(_message(n.get("message"), lang) or f"{n.get('key')}: {n.get('value')}"
+                    for n in outcome.notes if isinstance(n, dict)),
+        details=details, output=output,
+        withheld=hide and bool(outcome.output or (failed and outcome.details)),
+        figures=_figures(outcome, lang, t))
+
+
+def _late(grade: Grade) -> LateView | None:
+    late = grade.late
+    if not late:
+        return None
+    try:
+        days = int(late.get("days_late") or 0)
+    except (TypeError, ValueError):
+        days = 0
+    return LateView(days_late=days,
+                    flagged=bool(late.get("lms_flag")) and late.get("days_late") is None,
+                    deadline=str(late.get("deadline") or ""),
+                    submitted_at=str(late.get("submitted_at") or ""),
+                    penalty=grade.late_penalty, waived=grade.penalty_waived,
+                    policy=str(late.get("policy") or ""))
+
+
+def _event(event: dict) -> str:
+    return ", ".join(f"{key}={value}" for key, value in event.items())
+
+
+def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
+                    catalogue: Catalogue, t: Translate) -> AssignmentView:
+    instructor = audience == "instructor"
+    if result.status == "missing":
+        note = t("report.no_submission")
+    elif result.status == "error":
+        note = t("report.grader_error_student")
+    else:
+        note = ""
+    error = (t("report.grader_error", error=result.error)
+             if instructor and result.status == "error" and result.error else "")
+    title = catalogue.titles.get(result.assignment)
+    tests = tuple(test_view(o, lang, audience, t) for o in result.outcomes)
+    return AssignmentView(
+        name=result.assignment, title=_message(title, lang) if title else result.assignment,
+        anchor="a-" + "".join(c if c.isalnum() else "-" for c in result.assignment),
+        status=result.status, status_note=note, points=result.points,
+        max_points=result.max_points, final=grade.final, adjustment=grade.adjustment,
+        late=_late(grade),
+        adjustments=tuple(AdjustmentView(points=a.points,
+                                         waive_late_penalty=a.waive_late_penalty,
+                                         reason=a.reason, by=a.by,
+                                         imported_at=a.imported_at, source=a.source)
+                          for a in grade.adjustments),
+        started_at=result.started_at, duration=result.duration,
+        isolation=result.isolation if instructor else "", error=error,
+        warnings=tuple(WarningView(text=_message(w.get("message"), lang) or str(w.get("id")),
+                                   file=str(w.get("file") or ""))
+                       for w in result.warnings if isinstance(w, dict)),
+        discussion=capped(result.extra.get("discussion"), MAX_DISCUSSION_CHARS),
+        output=capped(result.output),
+        events=tuple(_event(e) for e in result.events if isinstance(e, dict))
+        if instructor else (),
+        tests=tests, passed=sum(v.status == "passed" for v in tests),
+        failed=sum(v.status != "passed" for v in tests))
+
+
+def student_page(student_id: str, results: list[JobResult], grades: dict, lang: str,
+                 audience: str, catalogue: Catalogue, t: Translate,
+                 dashboard_href: str | None = None) -> StudentPage:
+    """One student's page; ``results`` must all belong to ``student_id``."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}")
+    own = sorted(results, key=lambda r: r.assignment)
+    if any(r.student_id != student_id for r in own):
+        raise ValueError("a student page may only hold that student's results")
+    views = tuple(assignment_view(r, grades[(r.student_id, r.assignment)], lang, audience,
+                                  catalogue, t) for r in own)
+    name = next((str(r.extra["student_name"]) for r in own if r.extra.get("student_name")),
+                "")
+    submitted = sorted(str(r.submitted_at or (r.extra.get("late") or {}).get("submitted_at")
+                           or "") for r in own)
+    return StudentPage(
+        audience=audience, student_id=student_id, name=name,
+        submitted_at=submitted[-1] if submitted else "",
+        late_days=max((v.late.days_late for v in views if v.late), default=0),
+        raw_total=sum_points([v.points for v in views]),
+        final_total=sum_points([v.final or 0.0 for v in views]),
+        max_total=sum_points([v.max_points for v in views]),
+        assignments=views,
+        dashboard_href=dashboard_href if audience == "instructor" else None)
+
+
+# ----------------------------------------------------------------------------- dashboard
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    final: float | None
+    points: float
+    max_points: float
+    late: bool
+    adjusted: bool
+    sort: float
+
+
+@dataclass(frozen=True)
+class Row:
+    student_id: str
+    name: str
+    href: str
+    cells: tuple[Cell | None, ...]
+    total: float
+
+
+@dataclass(frozen=True)
+class TestRate:
+    test_id: str
+    title: str
+    hidden: bool
+    percent: int
+    passed: int
+    count: int
+    other: str
+    """Non-passing statuses with counts, e.g. "failed 3, timeout 1"."""
+
+
+@dataclass(frozen=True)
+class MistakeCount:
+    mistake_id: str
+    text: str
+    count: int
+    students: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    name: str
+    title: str
+    count: int
+    graded: int
+    missing: int
+    errors: int
+    late: int
+    mean: float
+    median: float
+    max_points: float
+    histogram: plots.Histogram | None
+    rates: tuple[TestRate, ...]
+    mistakes: tuple[MistakeCount, ...]
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    assignments: tuple[tuple[str, str], ...]
+    """(name, title) of each assignment, in column order."""
+    rows: tuple[Row, ...]
+    summaries: tuple[Summary, ...]
+    downloads: tuple[Download, ...]
+    has_names: bool = False
+    """Whether any student has a name from the roster (else the column is left out)."""
+
+
+def dashboard(results: list[JobResult], grades: dict, lang: str, catalogue: Catalogue,
+              t: Translate, href: Callable[[str], str],
+              downloads: tuple[Download, ...] = ()) -> Dashboard:
+    names = sorted({r.assignment for r in results})
+    by_student: dict[str, dict[str, JobResult]] = defaultdict(dict)
+    for result in results:
+        by_student[result.student_id][result.assignment] = result
+    rows = []
+    for student_id, own in sorted(by_student.items()):
+        cells: list[Cell | None] = []
+        for name in names:
+            found = own.get(name)
+            if found is None:
+                cells.append(None)
+                continue
+            grade = grades[(student_id, name)]
+            cells.append(Cell(status=found.status, final=grade.final, points=found.points,
+                              max_points=found.max_points,
+                              late=bool(grade.late and grade.late_penalty > 0),
+                              adjusted=bool(grade.adjustments),
+                              sort=grade.final if grade.final is not None else -1.0))
+        student_name = next((str(r.extra["student_name"]) for r in own.values()
+                             if r.extra.get("student_name")), "")
+        rows.append(Row(student_id=student_id, name=student_name, href=href(student_id),
+                        cells=tuple(cells),
+                        total=sum_points([c.final or 0.0 for c in cells if c])))
+    summaries = tuple(_summary(name, [r for r in results if r.assignment == name], grades,
+                               lang, catalogue, t) for name in names)
+    titles = tuple((name, _message(catalogue.titles.get(name), lang) or name)
+                   for name in names)
+    return Dashboard(assignments=titles, rows=tuple(rows), summaries=summaries,
+                     downloads=downloads, has_names=any(row.name for row in rows))
+
+
+def _summary(name: str, own: list[JobResult], grades: dict, lang: str, catalogue: Catalogue,
+             t: Translate) -> Summary:
+    graded = [r for r in own if r.status == "graded"]
+    finals = [g.final for r in graded
+              if (g := grades[(r.student_id, r.assignment)]).final is not None]
+    tests: dict[str, list[TestOutcome]] = defaultdict(list)
+    mistakes: Counter[str] = Counter()
+    students_with: dict[str, set[str]] = defaultdict(set)
+    for result in graded:
+        for outcome in result.outcomes:
+            tests[outcome.test_id].append(outcome)
+            mistakes.update(outcome.diagnoses)
+            for diagnosis in outcome.diagnoses:
+                students_with[diagnosis].add(result.student_id)
+    rates = []
+    for test_id, outcomes in tests.items():
+        passed = sum(o.status == "passed" for o in outcomes)
+        others = Counter(o.status for o in outcomes if o.status != "passed")
+        rates.append(TestRate(
+            test_id=test_id, title=_message(outcomes[0].title, lang) or test_id,
+            hidden=outcomes[0].hidden, percent=round(100 * passed / len(outcomes)),
+            passed=passed, count=len(outcomes),
+            other=", ".join(f"{t('status.' + s)} {n}" for s, n in others.most_common())))
+    rates.sort(key=lambda r: (r.passed / r.count, r.test_id))
+    texts = catalogue.mistakes.get(name, {})
+    max_points = max((r.max_points for r in own), default=0.0)
+    return Summary(
+        name=name, title=_message(catalogue.titles.get(name), lang) or name, count=len(own),
+        graded=len(graded), missing=sum(r.status == "missing" for r in own),
+        errors=sum(r.status == "error" for r in own),
+        late=sum(1 for r in own if grades[(r.student_id, r.assignment)].late_penalty > 0),
+        mean=round(statistics.fmean(finals), 2) if finals else 0.0,
+        median=round(statistics.median(finals), 2) if finals else 0.0,
+        max_points=max_points,
+        histogram=plots.histogram(finals, max_points, title=name, xlabel=t("report.points"),
+                                  ylabel=t("report.students")) if finals else None,
+        rates=tuple(rates),
+        mistakes=tuple(MistakeCount(mistake_id=m, text=_message(texts.get(m), lang),
+                                    count=n, students=len(students_with[m]))
+                       for m, n in mistakes.most_common()))

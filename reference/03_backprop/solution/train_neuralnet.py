@@ -1,0 +1,72 @@
+"""8x8 の手書き数字で 2 層ネットワークを学習する / Train the two-layer net on 8x8 digits.
+
+Reference solution (ゼロから作るDeep Learning 5.7.4, with scikit-learn's 8x8 digits
+instead of MNIST).
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from two_layer_net import TwoLayerNet
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "digits.npz"
+OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
+
+
+def load_digits_data(normalize=True, one_hot_label=False):
+    """((x_train, t_train), (x_test, t_test)); pixels 0..16 scaled to [0, 1] when normalize."""
+    with np.load(DATA) as data:
+        x_train, t_train = data["x_train"].astype(np.float64), data["t_train"]
+        x_test, t_test = data["x_test"].astype(np.float64), data["t_test"]
+    if normalize:
+        x_train, x_test = x_train / 16.0, x_test / 16.0
+    if one_hot_label:
+        t_train, t_test = np.eye(10)[t_train], np.eye(10)[t_test]
+    return (x_train, t_train), (x_test, t_test)
+
+
+def train(net, x_train, t_train, x_test, t_test, iters_num=1000, batch_size=100,
+          learning_rate=0.1, rng=None):
+    """Mini-batch SGD; returns (train_loss_list, train_acc_list, test_acc_list)."""
+    rng = np.random.default_rng() if rng is None else rng
+    train_size = x_train.shape[0]
+    iter_per_epoch = max(train_size // batch_size, 1)
+    train_loss_list, train_acc_list, test_acc_list = [], [], []
+    for i in range(iters_num):
+        batch_mask = rng.choice(train_size, batch_size)
+        x_batch, t_batch = x_train[batch_mask], t_train[batch_mask]
+        grad = net.gradient(x_batch, t_batch)
+        for key in ("W1", "b1", "W2", "b2"):
+            net.params[key] -= learning_rate * grad[key]  # in place: the layers see it
+        train_loss_list.append(float(net.loss(x_batch, t_batch)))
+        if i % iter_per_epoch == 0:
+            train_acc_list.append(net.accuracy(x_train, t_train))
+            test_acc_list.append(net.accuracy(x_test, t_test))
+    return train_loss_list, train_acc_list, test_acc_list
+
+
+if __name__ == "__main__":
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    (x_train, t_train), (x_test, t_test) = load_digits_data(one_hot_label=True)
+    net = TwoLayerNet(64, 50, 10, rng=np.random.default_rng(0))
+    losses, train_acc, test_acc = train(net, x_train, t_train, x_test, t_test,
+                                        rng=np.random.default_rng(1))
+    print(f"train acc = {train_acc[-1]:.4f}, test acc = {test_acc[-1]:.4f}")
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot(losses)
+    left.set_xlabel("iteration")
+    left.set_ylabel("loss")
+    right.plot(train_acc, label="train")
+    right.plot(test_acc, label="test", linestyle="--")
+    right.set_xlabel("epoch")
+    right.set_ylabel("accuracy")
+    right.set_ylim(0, 1.0)
+    right.legend()
+    fig.tight_layout()
+    OUTPUTS.mkdir(exist_ok=True)
+    fig.savefig(OUTPUTS / "train_neuralnet.png", dpi=80)

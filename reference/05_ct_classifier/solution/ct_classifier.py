@@ -1,0 +1,125 @@
+"""4x3 画素の「C」「T」を見分けるニューラルネットワーク (reference).
+
+12 inputs (pixels 0/1) -> 3 sigmoid units -> 2 softmax outputs, cross-entropy error.
+Thresholds are weights on a constant input -1 (slides: 知の探究 5. AI・機械学習):
+u_v = Σ_i w_iv x_i - θ_v = Σ_i w_iv x_i + θ_v · (-1). 13 x 3 + 4 x 2 = 47 parameters.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
+
+PATTERN_C = np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0], [0, 1, 1]], dtype=float)
+PATTERN_T = np.array([[1, 1, 1], [0, 1, 0], [0, 1, 0], [0, 1, 0]], dtype=float)
+LABELS = ("C", "T")
+
+
+def with_threshold_input(x):
+    """各行の最後に定数入力 -1 を付ける: (N, n) -> (N, n + 1)."""
+    return np.hstack([x, -np.ones((x.shape[0], 1))])
+
+
+def sigmoid(u):
+    return 1 / (1 + np.exp(-u))
+
+
+def softmax(a):
+    """行ごとの softmax (N, K)."""
+    a = a - np.max(a, axis=1, keepdims=True)  # overflow 対策 / avoid overflow in exp
+    e = np.exp(a)
+    return e / np.sum(e, axis=1, keepdims=True)
+
+
+def cross_entropy(y, t):
+    """E = -(1/N) Σ_n Σ_k t_nk log(y_nk + 1e-7)."""
+    return float(-np.sum(t * np.log(y + 1e-7)) / y.shape[0])
+
+
+class CTNet:
+    """12 -> 3 (sigmoid) -> 2 (softmax). W1 (13, 3) and W2 (4, 2): last rows are θ."""
+
+    def __init__(self, rng, learning_rate=1.0):
+        self.W1 = rng.standard_normal((13, 3))
+        self.W2 = rng.standard_normal((4, 2))
+        self.lr = learning_rate
+        self.x = None
+        self.z = None
+        self.zb = None
+        self.y = None
+        self.g_W1 = None
+        self.g_W2 = None
+
+    def forward(self, x):
+        self.x = with_threshold_input(x)          # (N, 13)
+        self.z = sigmoid(self.x @ self.W1)        # (N, 3) hidden outputs
+        self.zb = with_threshold_input(self.z)    # (N, 4)
+        self.y = softmax(self.zb @ self.W2)       # (N, 2)
+        return self.y
+
+    def backward(self, t):
+        n = self.y.shape[0]
+        delta2 = (self.y - t) / n                 # ∂E/∂a for softmax + cross-entropy
+        self.g_W2 = self.zb.T @ delta2
+        # back to the hidden layer with W2 *before* the update, without the θ row
+        delta1 = (delta2 @ self.W2[:-1].T) * self.z * (1 - self.z)
+        self.g_W1 = self.x.T @ delta1
+        self.W2 = self.W2 - self.lr * self.g_W2
+        self.W1 = self.W1 - self.lr * self.g_W1
+
+    def predict(self, x):
+        """0 (C) または 1 (T) のラベル."""
+        return np.argmax(self.forward(x), axis=1)
+
+    def accuracy(self, x, t):
+        return float(np.mean(self.predict(x) == np.argmax(t, axis=1)))
+
+    def train(self, x, t, max_iteration):
+        """勾配法の繰り返し。losses[i] は i 回目の更新の前の誤差."""
+        losses = []
+        for _ in range(max_iteration):
+            y = self.forward(x)
+            losses.append(cross_entropy(y, t))
+            self.backward(t)
+        return losses
+
+
+def load_data(name):
+    """data/<name>.csv -> x (N, 12) の画素, t (N, 2) の one-hot (列 0 = C, 列 1 = T)."""
+    table = np.loadtxt(DATA / f"{name}.csv", delimiter=",", skiprows=1)
+    x = table[:, :12]
+    t = np.eye(2)[table[:, 12].astype(int)]
+    return x, t
+
+
+if __name__ == "__main__":
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x_train, t_train = load_data("ct_train")
+    x_test, t_test = load_data("ct_test")
+    net = CTNet(np.random.default_rng(0), learning_rate=1.0)
+    losses, accuracies = [], []
+    for _ in range(300):
+        losses += net.train(x_train, t_train, 1)
+        accuracies.append(net.accuracy(x_test, t_test))
+    print(f"training loss {losses[-1]:.4f}")
+    print(f"test accuracy {accuracies[-1]:.3f}")
+    for pattern in (PATTERN_C, PATTERN_T):
+        y = net.forward(pattern.reshape(1, 12))
+        print(pattern.astype(int), "->", LABELS[int(np.argmax(y))], np.round(y, 3))
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    left.plot(losses)
+    left.set_xlabel("iteration")
+    left.set_ylabel("cross-entropy E")
+    right.plot(accuracies)
+    right.set_ylim(0, 1.05)
+    right.set_xlabel("iteration")
+    right.set_ylabel("test accuracy")
+    fig.tight_layout()
+    OUTPUTS.mkdir(exist_ok=True)
+    fig.savefig(OUTPUTS / "ct_classifier.png", dpi=80)
