@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from grader import ingest
 from grader.executors import Executor, LocalExecutor
@@ -113,7 +114,8 @@ def _limits(course: Course, assignments: list[str]) -> list[float]:
     return [load_assignment(course, name).limits.job_timeout for name in assignments] or [60.0]
 
 
-def _progress(total: int, enabled: bool):  # noqa: ANN202 - tqdm or None
+def _progress(total: int, enabled: bool) -> Any:
+    """A tqdm progress bar on stderr, or None."""
     if not enabled or total == 0:
         return None
     from tqdm import tqdm

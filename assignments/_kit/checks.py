@@ -103,11 +103,15 @@ def close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) ->
 
 
 def _matching(actual: Any, candidates: Candidates, rtol: float, atol: float) -> list[Mistake]:
+    """Known mistakes whose value the result matches (NaN and inf where they are NaN and
+    inf too: softmax without the max shift overflows exactly where it is expected to)."""
     found = []
     for mistake, value in candidates:
         try:
-            if close(np.asarray(actual, dtype=float), np.asarray(value, dtype=float),
-                     max(rtol, 1e-6), max(atol, 1e-9)):
+            result = np.asarray(actual, dtype=float)
+            wrong = np.asarray(value, dtype=float)
+            if result.shape == wrong.shape and np.allclose(
+                    result, wrong, rtol=max(rtol, 1e-6), atol=max(atol, 1e-9), equal_nan=True):
                 found.append(mistake)
         except (TypeError, ValueError):
             continue
@@ -147,7 +151,8 @@ def expect_array(actual: Any, expected: Any, what: str, *, rtol: float = 1e-7,
             f"{what} に NaN または inf が含まれています (位置 {index})。"
             f"発散していないか、0 で割っていないか確認してください。",
             f"{what} contains NaN or inf (at index {index}). "
-            f"Check for divergence or division by zero.", [])
+            f"Check for divergence or division by zero.",
+            _matching(result, candidates, rtol, atol))
     if np.allclose(result, expected, rtol=rtol, atol=atol):
         return result
     error = np.abs(result - expected)

@@ -212,7 +212,7 @@ def curve_chart(series: dict[str, object], *, title: str, xlabel: str, ylabel: s
         span = (y_high - y_low) or 1.0
         return box_bottom - (value - y_low) / span * (box_bottom - box_top)
 
-    lines = []
+    lines: list[Line] = []
     for name, (points, markers) in parsed.items():
         segments: list[str] = []
         current: list[str] = []

@@ -139,6 +139,8 @@ class StudentPage:
     name: str
     submitted_at: str
     late_days: int
+    has_deadline: bool
+    """Whether any assignment has deadline information (else "on time" means nothing)."""
     raw_total: float
     final_total: float
     max_total: float
@@ -253,7 +255,9 @@ def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
                                    file=str(w.get("file") or ""))
                        for w in result.warnings if isinstance(w, dict)),
         discussion=capped(result.extra.get("discussion"), MAX_DISCUSSION_CHARS),
-        output=capped(result.output),
+        # Output not attributed to a test may come from the hidden tests (the judge runs
+        # them last): only the instructor sees it.
+        output=capped(result.output) if instructor else None,
         events=tuple(_event(e) for e in result.events if isinstance(e, dict))
         if instructor else (),
         tests=tests, passed=sum(v.status == "passed" for v in tests),
@@ -279,6 +283,7 @@ def student_page(student_id: str, results: list[JobResult], grades: dict, lang: 
         audience=audience, student_id=student_id, name=name,
         submitted_at=submitted[-1] if submitted else "",
         late_days=max((v.late.days_late for v in views if v.late), default=0),
+        has_deadline=any(v.late for v in views),
         raw_total=sum_points([v.points for v in views]),
         final_total=sum_points([v.final or 0.0 for v in views]),
         max_total=sum_points([v.max_points for v in views]),
