@@ -101,16 +101,20 @@ class JudgeProcess:
         except OSError:
             return ""
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 0.0) -> None:
+        """End the judge: politely first (it then removes its zygote and scratch space),
+        killed after ``grace`` seconds, or at once for a judge that hung."""
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.kill()
-            self.process.wait()
             if self.process.stdin:
                 try:
                     self.process.stdin.close()
                 except OSError:
                     pass
+            try:
+                self.process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
             self.process = None
         if self.read_fd >= 0:
             os.close(self.read_fd)
@@ -163,5 +167,5 @@ class LocalExecutor:
 
     def close(self) -> None:
         for judge in self.judges:
-            judge.stop()
+            judge.stop(grace=5.0)
         self.judges.clear()

@@ -4,6 +4,8 @@ A worker is one sandbox per submission, never shared between students. It sees:
 
 * its scratch directory as the course layout: ``scripts/`` (the student's files),
   ``data/`` (the assignment's data, read-only under bubblewrap), ``outputs/``, ``tmp/``;
+  under bubblewrap it is a size-capped tmpfs holding a copy of the files (``scratch_mb``),
+  without it a folder on the judge's disk that is reset, links and all, at every start;
 * Python, its libraries and ``grader/worker`` read-only;
 * nothing else: not ``reference/``, not the hidden tests, not the gradebook, not other
   students. With bubblewrap this holds by construction (namespaces: no network, own
@@ -66,7 +68,7 @@ class Limits:
     file_size_mb: int = 16
     """Largest file the student's code may write (including its stdout)."""
     scratch_mb: int = 128
-    """Size of the private tmpfs under bubblewrap."""
+    """Size of the private tmpfs under bubblewrap (the scratch directory; /tmp too)."""
     max_restarts: int = 8
     """Worker restarts (after a crash or timeout) before the remaining tests are given up."""
     startup_timeout: float = 30.0
@@ -162,10 +164,17 @@ class Workspace:
         return workspace
 
     def reset_scripts(self, files: dict[str, bytes]) -> None:
-        """(Re)write scripts/ from the submission, undoing whatever a previous run changed."""
+        """(Re)write scripts/ from the submission and empty outputs/ and tmp/, undoing
+        whatever a previous run changed (a worker restarts on a clean copy).
+
+        Without namespaces the student's code can write here: a link it planted (say
+        ``data -> /somewhere``) is removed, never followed, so the judge, which is not
+        confined, never writes outside the scratch directory on its behalf.
+        """
+        for sub in ("outputs", "tmp"):
+            _fresh_dir(self.root / sub)
         scripts = self.root / "scripts"
-        shutil.rmtree(scripts, ignore_errors=True)
-        scripts.mkdir()
+        _fresh_dir(scripts)
         for name, content in files.items():
             target = (scripts / name).resolve()
             if not str(target).startswith(str(scripts) + os.sep):
@@ -174,12 +183,36 @@ class Workspace:
             target.write_bytes(content)
 
     def populate_data(self) -> None:
-        """Copy the data set in (the fallback has no read-only bind mount)."""
+        """Copy the data set in, afresh (the fallback has no read-only bind mount)."""
+        target = self.root / "data"
+        _fresh_dir(target)
         if self.data_dir and self.data_dir.is_dir():
-            shutil.copytree(self.data_dir, self.root / "data", dirs_exist_ok=True)
+            shutil.copytree(self.data_dir, target, dirs_exist_ok=True)
 
     def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        _remove_tree(self.root)
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove a directory tree without following links, even folders the student's code
+    made read-only (chmod needs no Landlock right)."""
+    shutil.rmtree(path, ignore_errors=True)
+    if path.is_dir() and not path.is_symlink():
+        os.chmod(path, 0o700)
+        for folder, subfolders, _ in os.walk(path):
+            for name in subfolders:
+                if not os.path.islink(os.path.join(folder, name)):
+                    os.chmod(os.path.join(folder, name), 0o700)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _fresh_dir(path: Path) -> None:
+    """An empty directory at ``path``, whatever was there (a link is removed, not followed)."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    elif path.is_dir():
+        _remove_tree(path)
+    path.mkdir()
 
 
 # ----------------------------------------------------------------------------- process
@@ -251,7 +284,8 @@ def worker_config(limits: Limits, root: str, read_only: list[str], read_write: l
         "cwd": f"{root}/scripts",
         "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": limits.cpu_seconds,
                    "file_size_mb": limits.file_size_mb, "processes": limits.processes},
-        "output_chars": limits.output_kb * 1024,
+        # Room left for the worker's note of what it dropped within the job's own cap.
+        "output_chars": limits.output_kb * 1024 - 256,
         "read_only": read_only,
         "read_write": read_write,
         "poison": [list(item) for item in poison],
@@ -342,13 +376,26 @@ class ProcessWorker(Worker):
     """A fresh Python process for one submission (under its own bwrap when available)."""
 
     process: subprocess.Popen | None = None
+    copy_fds: list[int]
 
     def _command(self, fd: int) -> tuple[list[str], str | None, dict | None]:
         python = sys.executable
         if self.isolation == BUBBLEWRAP:
+            # The scratch is a size-capped tmpfs holding a copy of scripts/ (bwrap --file
+            # copies each file in from a descriptor): the student's code writes into
+            # its own memory, never onto the judge's disk.
             inside = SANDBOX_ROOT
             command = _bwrap_base(self.limits.scratch_mb, f"{inside}/tmp")
-            command += ["--bind", str(self.workspace.root), inside]
+            command += ["--size", str(self.limits.scratch_mb * 1024 * 1024),
+                        "--tmpfs", inside]
+            for sub in ("scripts", "outputs", "tmp", "data"):
+                command += ["--dir", f"{inside}/{sub}"]
+            scripts = self.workspace.root / "scripts"
+            for path in sorted(scripts.iterdir()):
+                if path.is_file() and not path.is_symlink():
+                    source = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                    self.copy_fds.append(source)
+                    command += ["--file", str(source), f"{inside}/scripts/{path.name}"]
             if self.workspace.data_dir and self.workspace.data_dir.is_dir():
                 command += ["--ro-bind", str(self.workspace.data_dir), f"{inside}/data"]
             command += ["--chdir", f"{inside}/scripts"]
@@ -371,13 +418,17 @@ class ProcessWorker(Worker):
 
     def start(self) -> None:
         parent, child = socket.socketpair()
-        command, cwd, env = self._command(child.fileno())
+        self.copy_fds = []
         try:
+            command, cwd, env = self._command(child.fileno())
             self.process = subprocess.Popen(
                 command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=self.stray,
-                stderr=subprocess.STDOUT, pass_fds=[child.fileno()], start_new_session=True)
+                stderr=subprocess.STDOUT, pass_fds=[child.fileno(), *self.copy_fds],
+                start_new_session=True)
         finally:
             child.close()
+            for fd in self.copy_fds:
+                os.close(fd)
         self._await_hello(parent)
 
     def kill(self) -> None:
@@ -406,6 +457,21 @@ class ProcessWorker(Worker):
 # ----------------------------------------------------------------------------- zygote
 
 
+def sweep_stale_jobs() -> None:
+    """Remove scratch folders of judges that died without cleaning up (killed -9)."""
+    base = Path(tempfile.gettempdir())
+    for folder in base.glob("nngrader-jobs-*"):
+        parts = folder.name.split("-")
+        if len(parts) < 4 or not parts[2].isdigit():
+            continue
+        try:
+            os.kill(int(parts[2]), 0)
+        except ProcessLookupError:
+            _remove_tree(folder)
+        except PermissionError:
+            continue
+
+
 class Zygote:
     """A warm process that forks workers (one per judge process; see worker/zygote.py)."""
 
@@ -413,7 +479,8 @@ class Zygote:
         self.isolation = isolation
         self.preload = preload
         self.tmp_mb = tmp_mb
-        self.jobs_dir = Path(tempfile.mkdtemp(prefix="nngrader-jobs-"))
+        sweep_stale_jobs()
+        self.jobs_dir = Path(tempfile.mkdtemp(prefix=f"nngrader-jobs-{os.getpid()}-"))
         os.chmod(self.jobs_dir, 0o755)
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None

@@ -6,6 +6,7 @@ import csv
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,12 @@ def test_grade_a_folder_then_export(tmp_path: Path) -> None:
         shutil.copytree(ROOT / "submissions" / "02_perceptron" / student, submissions / student)
     (submissions / "nobody").mkdir()  # a student who submitted nothing
     db, reports = tmp_path / "book.sqlite", tmp_path / "reports"
+    scratch_before = set(Path(tempfile.gettempdir()).glob("nngrader-*"))
     done = grader("grade", "--assignment", "02_perceptron", "--submissions", str(submissions),
                   "--db", str(db), "--reports", str(reports), "--jobs", "2", "--lang", "en")
     assert done.returncode == 0, done.stderr
+    # The judges stop their zygotes and remove every scratch folder on the way out.
+    assert set(Path(tempfile.gettempdir()).glob("nngrader-*")) <= scratch_before
     assert "graded 4, unchanged 0, grader errors 0" in done.stdout
     assert (reports / "index.html").is_file()
     assert {p.name for p in (reports / "students").iterdir()} == {

@@ -1,6 +1,9 @@
 """Limits and containment of the student worker, with bubblewrap and with the fallback.
 
 Each case drives a tiny student module through the same StudentSession the judge uses.
+Every workspace also holds a ``numpy.py`` and a ``conftest.py`` that end the process if
+anything imports them: the worker's own imports must never pick up a student's file.
+Whole hostile submissions, graded end to end, are in test_adversarial.py.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.judge.remote import (StudentCrashed, StudentException, StudentForbidden,
-                                 StudentMemory, StudentNotImplemented, StudentSession,
-                                 StudentTimeout)
+import grader.sandbox as sandbox
+from grader.judge.remote import (RemoteObject, StudentCrashed, StudentException,
+                                 StudentForbidden, StudentMemory, StudentNotImplemented,
+                                 StudentSession, StudentTimeout)
 from grader.sandbox import (
     BUBBLEWRAP,
     FALLBACK,
@@ -22,6 +26,7 @@ from grader.sandbox import (
     Spawner,
     Worker,
     Workspace,
+    ZygoteWorker,
     bubblewrap_problem,
 )
 
@@ -98,7 +103,97 @@ class Node:
     def forward(self, x):
         self.x = x
         return self.a * x
+
+def where_is_numpy():
+    return np.__file__
+
+def environment():
+    return dict(os.environ)
+
+def fill_scratch():
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "outputs")
+    block = b"z" * 2**20
+    for i in range(14):  # 14 files of 15 MB, each under the file size limit
+        with open(os.path.join(out, f"part{i}.bin"), "wb") as handle:
+            for _ in range(15):
+                handle.write(block)
+
+def plant_links(victim):
+    import shutil
+    scratch = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    for name in ("data", "outputs", "tmp", "scripts"):
+        path = os.path.join(scratch, name)
+        try:
+            shutil.rmtree(path)
+            os.symlink(victim, path)
+        except OSError:
+            pass
+    os._exit(0)
+
+def memory_outside_limits():
+    import ctypes
+    refused = []
+    try:
+        os.memfd_create("hoard")
+    except PermissionError:
+        refused.append("memfd_create")
+    libc = ctypes.CDLL(None, use_errno=True)
+    for name, call in (("shmget", lambda: libc.shmget(0, 4096, 0o1600)),
+                       ("semget", lambda: libc.semget(0, 1, 0o1600)),
+                       ("msgget", lambda: libc.msgget(0, 0o1600))):
+        if call() == -1 and ctypes.get_errno() == 1:
+            refused.append(name)
+    return refused
+
+def kill_own_group():
+    import ctypes, signal
+    ctypes.CDLL(None).kill(0, signal.SIGKILL)
+    time.sleep(0.3)  # PID 1 of a namespace ignores its own SIGKILL
+    return "alive"
+
+def endless():
+    while True:
+        yield 1.0
+
+class Chameleon:
+    def __len__(self):
+        return 3
+    def __iter__(self):
+        block = np.ones(2**17)
+        while True:
+            yield block
+
+def chameleon():
+    return Chameleon()
+
+def undecodable():
+    sys.stdout.buffer.write(b"bytes \\xff\\xfe\\n")
+    print("lone \\udcff")
+    raise ValueError("bad \\udcff text")
+
+def forge_error():
+    import gc
+    from grader.worker.server import Server
+    server = next(o for o in gc.get_objects() if isinstance(o, Server))
+    server._send({"id": server.current_call, "out": "", "error": {
+        "kind": "exception", "type": "Forged", "message": "forged report",
+        "frames": [1, "x", {"file": 3, "line": "2"}], "syntax": {"offset": "x"}}})
+    return 1
+
+def linger():
+    import atexit, threading
+    atexit.register(lambda: os.write(1, b"ATEXIT-RAN\\n"))
+    def tick():
+        while True:
+            os.write(1, b"tick\\n")
+            time.sleep(0.02)
+    threading.Thread(target=tick, daemon=False).start()
+    return "started"
 '''
+
+#: Files beside the student's that would end the worker if it imported them.
+SHADOWS = {name: b"import os\nos._exit(3)\n" for name in ("numpy.py", "conftest.py")}
+DATA = ROOT / "assignments" / "02_perceptron" / "data"
 
 NO_BWRAP = pytest.mark.skipif(bubblewrap_problem() is not None, reason=str(bubblewrap_problem()))
 ISOLATIONS = [
@@ -127,8 +222,9 @@ def session(request: pytest.FixtureRequest, spawners: dict, monkeypatch: pytest.
     workers: Spawner = spawners[request.param]
     limits = Limits(call_timeout=2.0, job_timeout=60.0, cpu_seconds=30, memory_mb=1024,
                     max_restarts=4)
-    files = {"student.py": STUDENT.encode(), "broken_import.py": b"import sys\nsys.exit(1)\n"}
-    workspace = workers.workspace(files, None)
+    files = {"student.py": STUDENT.encode(), "broken_import.py": b"import sys\nsys.exit(1)\n",
+             "exits_at_import.py": b"import os\nos._exit(0)\n", **SHADOWS}
+    workspace = workers.workspace(files, DATA)
 
     def start(poison: list, poison_modules: list) -> Worker:
         workspace.reset_scripts(files)
@@ -136,6 +232,7 @@ def session(request: pytest.FixtureRequest, spawners: dict, monkeypatch: pytest.
 
     session = StudentSession(start, limits, {"student": "student",
                                              "broken_import": "broken_import",
+                                             "exits_at_import": "exits_at_import",
                                              "absent": None})
     yield session
     session.close()
@@ -281,3 +378,138 @@ def test_cpu_time_limit() -> None:
         workspace.remove()
     assert "CPU time" in error.value.message["en"]
     assert time.monotonic() - started < 10
+
+
+# ----------------------------------------------------------------------------- hostile code
+
+
+def test_shadowing_files_are_not_imported_by_the_worker(session: StudentSession) -> None:
+    """numpy.py and conftest.py beside the student's file: the worker imported numpy
+    before the student's folder joined sys.path, so the student gets the real one."""
+    assert session.load("student").where_is_numpy().endswith("numpy/__init__.py")
+
+
+def test_environment_is_cleared(session: StudentSession) -> None:
+    environment = session.load("student").environment()
+    assert set(environment) <= {*sandbox._worker_env("/tmp"), "PWD"}
+    assert environment["OPENBLAS_NUM_THREADS"] == "1"
+
+
+def test_import_that_ends_the_process_costs_one_restart(session: StudentSession) -> None:
+    for _ in range(3):
+        with pytest.raises(StudentCrashed, match="while it was being imported"):
+            session.load("exits_at_import")
+    assert (session.generation, session.restarts) == (1, 0)  # not imported again
+    assert session.load("student").double(np.ones(1)).tolist() == [2.0]
+    assert session.restarts == 1
+
+
+def test_scratch_is_a_capped_tmpfs(session: StudentSession, request: pytest.FixtureRequest
+                                   ) -> None:
+    if request.node.callspec.params["session"][0] == FALLBACK:
+        pytest.skip("no tmpfs without namespaces: only RLIMIT_FSIZE, per file")
+    with pytest.raises(StudentException, match="No space left on device"):
+        session.load("student").fill_scratch()
+
+
+def test_links_planted_in_the_scratch_are_not_followed(session: StudentSession,
+                                                       tmp_path: Path) -> None:
+    """Without namespaces the student's code can replace data/ by a link; restarting
+    the worker must not make the (unconfined) judge copy files through it."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    with pytest.raises(StudentCrashed):
+        session.load("student").plant_links(str(victim))
+    assert session.load("student").double(np.ones(1)).tolist() == [2.0]
+    assert list(victim.iterdir()) == []
+
+
+def test_memory_outside_the_address_space_limit_is_refused(session: StudentSession) -> None:
+    assert session.load("student").memory_outside_limits() == [
+        "memfd_create", "shmget", "semget", "msgget"]
+
+
+@pytest.mark.parametrize("isolation", [pytest.param(BUBBLEWRAP, marks=NO_BWRAP), FALLBACK])
+def test_signalling_its_own_group_spares_the_zygote(isolation: str, spawners: dict,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """kill(0, SIGKILL) passes seccomp (the caller's own group). Without Landlock's
+    signal scope (ABI < 6, simulated here) only the worker's own session stops it."""
+    monkeypatch.setenv("GRADER_ZYGOTE", "1")
+    workers = spawners.setdefault((isolation, True), Spawner(isolation))
+    files = {"student.py": STUDENT.encode()}
+    workspace = workers.workspace(files, None)
+    zygote = workers.zygote
+    assert zygote is not None
+    limits = Limits(call_timeout=2.0)
+
+    class WithoutLandlock(ZygoteWorker):
+        def config(self, root: str, read_only: list[str], read_write: list[str]) -> dict:
+            return dict(super().config(root, read_only, read_write), landlock=False)
+
+    def start(poison: list, poison_modules: list) -> Worker:
+        workspace.reset_scripts(files)
+        worker = WithoutLandlock(zygote, workspace, limits, isolation)
+        worker.start()
+        return worker
+
+    session = StudentSession(start, limits, {"student": "student"})
+    try:
+        try:
+            session.load("student").kill_own_group()
+        except StudentCrashed:
+            pass
+        assert zygote.alive()
+        assert session.load("student").double(np.ones(1)).tolist() == [2.0]
+    finally:
+        session.close()
+        workspace.remove()
+
+
+def test_reading_an_endless_iterable_stops(session: StudentSession,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RemoteObject, "MAX_ITEMS", 300)
+    monkeypatch.setattr(RemoteObject, "MAX_BYTES", 8 * 2**20)
+    student = session.load("student")
+    with pytest.raises(StudentException, match="did not come to an end"):
+        for _ in student.endless():
+            pass
+    with pytest.raises(StudentException, match="did not come to an end"):
+        np.asarray(student.chameleon(), dtype=float)  # numpy reads __iter__, not __len__
+
+
+def test_undecodable_output_and_messages_become_text(session: StudentSession) -> None:
+    with pytest.raises(StudentException) as error:
+        session.load("student").undecodable()
+    assert "bad \ufffd text" in error.value.message["en"]
+    output = session.take_output()
+    assert "bytes \ufffd\ufffd" in output and "lone \ufffd" in output
+    output.encode("utf-8")
+
+
+def test_forged_reports_are_not_trusted(session: StudentSession) -> None:
+    with pytest.raises(StudentException, match="forged report"):
+        session.load("student").forge_error()
+
+
+def test_threads_and_atexit_hooks_die_with_the_worker(session: StudentSession) -> None:
+    assert session.load("student").linger() == "started"
+    worker = session.worker
+    assert worker is not None
+    worker.kill()
+    time.sleep(0.2)  # under bwrap the sandbox's own processes go a moment after bwrap
+    written = worker.stray_output(1 << 20)
+    time.sleep(0.3)
+    assert worker.stray_output(1 << 20) == written
+    assert "tick" in written and "ATEXIT" not in written
+
+
+def test_fallback_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GRADER_ISOLATION", raising=False)
+    monkeypatch.setattr(sandbox, "_probe_result", {"result": "bwrap is not installed"})
+    monkeypatch.setattr(sandbox, "_warned", False)
+    with pytest.warns(RuntimeWarning, match="No namespace sandbox") as warned:
+        assert sandbox.choose_isolation("auto") == FALLBACK
+        assert sandbox.choose_isolation("auto") == FALLBACK
+    assert len(warned) == 1
+    with pytest.raises(RuntimeError, match="bubblewrap was requested"):
+        sandbox.choose_isolation("bubblewrap")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import itertools
 import math
 import sys
 import time
@@ -145,10 +146,23 @@ class ArtifactRecorder:
                                    "message": message or i18n.same(f"{key}: {value}")})
 
 
+#: What a test keeps of the student's output: its beginning and its end (where the
+#: worker notes what it dropped). The job keeps at most 16 384 characters per test.
+OUTPUT_HEAD, OUTPUT_TAIL = 11_000, 1_000
+
+
+def _capped(text: str) -> str:
+    if len(text) <= OUTPUT_HEAD + OUTPUT_TAIL + 100:
+        return text
+    cut = len(text) - OUTPUT_HEAD - OUTPUT_TAIL
+    return (f"{text[:OUTPUT_HEAD]}\n[... {cut} characters not kept ...]\n"
+            f"{text[-OUTPUT_TAIL:]}")
+
+
 def _finite_list(values: Any) -> list[float | None]:
     result: list[float | None] = []
-    try:
-        for value in list(values)[:100_000]:
+    try:  # read at most 100 000 values: a student's iterable may never end
+        for value in itertools.islice(values, 100_000):
             number = float(value)
             result.append(number if math.isfinite(number) else None)
     except (TypeError, ValueError):
@@ -237,13 +251,16 @@ class JudgePlugin:
         else:
             if report.failed and record.status == "passed":
                 self._set(record, call, report, blame_grader=True)
-            record.output += self.session.take_output()
+            record.output = _capped(record.output + self.session.take_output())
 
-    @staticmethod
-    def _set(record: ItemRecord, call: pytest.CallInfo, report: pytest.TestReport,
+    def _set(self, record: ItemRecord, call: pytest.CallInfo, report: pytest.TestReport,
              blame_grader: bool) -> None:
         status, message, details, diagnoses = classify(call, report)
         error = call.excinfo.value if call.excinfo else None
+        test = self.assignment.test(record.key)
+        if isinstance(error, StudentError) and error.withheld and test is not None \
+                and test.hidden:
+            message = error.withheld  # the student's own text may carry the hidden inputs
         if blame_grader and status == "failed" and not isinstance(error, StudentError):
             # A fixture or teardown failed: the suite's fault, not the student's.
             status = "error"

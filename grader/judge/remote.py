@@ -15,6 +15,7 @@ and remembers what hung, so an infinite loop costs its timeout once.
 from __future__ import annotations
 
 import itertools
+import re
 import os
 import signal
 import time
@@ -32,21 +33,29 @@ from grader.worker.codec import ProtocolError, Unencodable
 
 
 class StudentError(Exception):
-    """Something went wrong in the student's code; ``status`` says what kind."""
+    """Something went wrong in the student's code; ``status`` says what kind.
+
+    ``withheld`` is the message to show when the test is hidden: the same without any
+    text the student's code chose (an exception's message could carry the hidden
+    inputs it was given). The full message stays in ``details`` for the instructor.
+    """
 
     status: ClassVar[str] = "failed"
 
-    def __init__(self, message: Bilingual, details: str = "") -> None:
+    def __init__(self, message: Bilingual, details: str = "",
+                 withheld: Bilingual | None = None) -> None:
         super().__init__(message["en"])
         self.message = message
         self.details = details
+        self.withheld = withheld
 
 
 class StudentException(StudentError):
     """The student's code raised an exception (``remote_type`` names it)."""
 
-    def __init__(self, message: Bilingual, details: str, remote_type: str) -> None:
-        super().__init__(message, details)
+    def __init__(self, message: Bilingual, details: str, remote_type: str,
+                 withheld: Bilingual | None = None) -> None:
+        super().__init__(message, details, withheld)
         self.remote_type = remote_type
 
 
@@ -95,21 +104,34 @@ def _format_frames(frames: list[dict]) -> str:
                      f'    {f["code"]}' for f in frames if "code" in f)
 
 
+def _plain_frames(frames: Any) -> list[dict]:
+    """The worker's traceback frames, keeping only well-formed ones (it may send anything)."""
+    if not isinstance(frames, list):
+        return []
+    return [{"file": str(frame["file"])[:200], "line": int(frame["line"]),
+             "function": str(frame["function"])[:200], "code": str(frame.get("code", ""))[:200]}
+            for frame in frames[-20:]
+            if isinstance(frame, dict) and isinstance(frame.get("line"), int)
+            and isinstance(frame.get("file"), str) and isinstance(frame.get("function"), str)]
+
+
 def error_from_report(info: dict, limits: Limits, label: str) -> StudentError:
     """Turn the worker's description of an exception into the matching StudentError."""
     kind = info.get("kind", "exception")
-    frames = info.get("frames") or []
+    frames = _plain_frames(info.get("frames"))
     remote_type = str(info.get("type", "Exception"))[:100]
     text = str(info.get("message", ""))[:2000]
     details = _format_frames(frames)
     if details:
         details = f"Traceback (your code only):\n{details}\n{remote_type}: {text}"
     where = _where(frames)
-    if info.get("syntax"):
-        syntax = info["syntax"]
-        message = i18n.message("student.syntax_error", file=syntax["file"],
-                               line=syntax["line"], msg=syntax["msg"])
-        code = f"{syntax['text']}\n{' ' * max(syntax['offset'] - 1, 0)}^" if syntax["text"] else ""
+    syntax = info.get("syntax")
+    if isinstance(syntax, dict) and isinstance(syntax.get("offset"), int) and \
+            isinstance(syntax.get("text"), str):
+        message = i18n.message("student.syntax_error", file=str(syntax.get("file"))[:200],
+                               line=syntax.get("line"), msg=str(syntax.get("msg"))[:500])
+        offset = min(max(syntax["offset"] - 1, 0), 200)
+        code = f"{syntax['text'][:200]}\n{' ' * offset}^" if syntax["text"] else ""
         return StudentException(message, code, remote_type)
     if kind == "not_implemented":
         function = frames[-1]["function"] if frames else label
@@ -117,20 +139,24 @@ def error_from_report(info: dict, limits: Limits, label: str) -> StudentError:
                                      details, remote_type)
     if kind == "system_exit":
         code = "" if text == "None" else text
+        shown = code if re.fullmatch(r"-?\d{1,3}", code or "0") else "…"
         return StudentCrashed(i18n.message("student.system_exit", code=code, where=where),
-                              details)
+                              details, i18n.message("student.system_exit", code=shown,
+                                                    where=where))
     if kind == "keyboard_interrupt":
         return StudentCrashed(i18n.message("student.keyboard_interrupt", where=where), details)
     if kind == "memory":
         return StudentMemory(i18n.message("student.memory", limit=limits.memory_mb,
                                           where=where), details)
     if kind == "forbidden":
-        return StudentForbidden(i18n.message("student.forbidden", message=text), details)
+        own_guard = text.endswith("is not allowed while grading") and len(text) < 120
+        return StudentForbidden(i18n.message("student.forbidden", message=text), details,
+                                None if own_guard else _withheld(remote_type, frames))
     if kind == "poisoned":
         return StudentTimeout(i18n.message("student.timeout_earlier", label=label), details)
     if kind == "recursion":
         return StudentException(i18n.message("student.recursion", where=where, message=text),
-                                details, remote_type)
+                                details, remote_type, _withheld(remote_type, frames))
     if kind == "encode":
         return StudentException(i18n.message("student.unencodable", what=label, detail=text),
                                 details, remote_type)
@@ -140,9 +166,22 @@ def error_from_report(info: dict, limits: Limits, label: str) -> StudentError:
                                function=last["function"], type=remote_type, message=text)
     else:
         message = i18n.message("student.raised", type=remote_type, message=text)
+    withheld = _withheld(remote_type, frames)
+    system = re.match(r"\[Errno \d+\] [^:'\"]{1,60}", text)
+    if system:  # the operating system's words (no file name): safe to show
+        withheld = i18n.join(withheld, i18n.same(f"({system.group(0).strip()})"))
     if remote_type == "AttributeError":
-        return StudentAttributeError(message, details, remote_type)
-    return StudentException(message, details, remote_type)
+        return StudentAttributeError(message, details, remote_type, withheld)
+    return StudentException(message, details, remote_type, withheld)
+
+
+def _withheld(remote_type: str, frames: list[dict]) -> Bilingual:
+    """Where and what kind of exception, without the text the student's code chose."""
+    if frames:
+        last = frames[-1]
+        return i18n.message("student.raised_at_hidden", file=last["file"], line=last["line"],
+                            function=last["function"], type=remote_type)
+    return i18n.message("student.raised_hidden", type=remote_type)
 
 
 # ----------------------------------------------------------------------------- session
@@ -167,6 +206,7 @@ class StudentSession:
         self.poison: list[tuple[str, str]] = []
         self.poison_modules: list[str] = []
         self.poisoned_labels: set[str] = set()
+        self.crashed_imports: dict[str, StudentCrashed] = {}
         self.callbacks: dict[int, Callable] = {}
         self.output: list[str] = []
         self.output_kept = 0
@@ -297,7 +337,14 @@ class StudentSession:
             raise self._on_timeout(label, samples, timeout, op == "import",
                                    fields.get("module", "")) from None
         except (EOFError, ConnectionError, ProtocolError, OSError) as error:
-            raise self._on_crash(error) from None
+            importing = fields.get("module", "") if op == "import" else None
+            crash = self._on_crash(error, importing)
+            if importing is not None:
+                # Importing is deterministic: a module whose import ends the process
+                # (os._exit at top level) would cost a restart in every later test and
+                # use up the restart budget meant for the other files.
+                self.crashed_imports[importing] = crash
+            raise crash from None
 
     def _serve_callback(self, worker: Worker, message: dict) -> None:
         assert worker.channel is not None
@@ -334,7 +381,7 @@ class StudentSession:
         return StudentTimeout(i18n.message("student.timeout", seconds=round(seconds, 1),
                                            where=where))
 
-    def _on_crash(self, error: BaseException) -> StudentError:
+    def _on_crash(self, error: BaseException, importing: str | None = None) -> StudentCrashed:
         worker = self.worker
         assert worker is not None
         code = worker.wait_exit(timeout=2.0)
@@ -356,6 +403,9 @@ class StudentSession:
             how = i18n.message("student.crashed_exit", code=code)
         else:
             how = i18n.same("")
+        if importing:
+            return StudentCrashed(i18n.message("student.import_crashed", module=importing,
+                                               how=how))
         return StudentCrashed(i18n.message("student.crashed", how=how))
 
     # ------------------------------------------------------------------ modules
@@ -367,6 +417,7 @@ class StudentSession:
         module = self.modules[logical]
         if module is None:
             raise StudentMissing(i18n.message("student.missing_file", file=f"{logical}.py"))
+        self._check_import(module)
         value = self.request("import", label=module, module=module)
         if not isinstance(value, RemoteObject):
             raise StudentCrashed(i18n.message("student.protocol", detail="import"))
@@ -377,7 +428,14 @@ class StudentSession:
         module = self.modules.get(logical)
         if module is None:
             raise StudentMissing(i18n.message("student.missing_file", file=f"{logical}.py"))
+        self._check_import(module)
         self.request("run_script", label=f"{module} (script)", module=module)
+
+    def _check_import(self, module: str) -> None:
+        """Fail at once, as before, for a module whose import ended the worker earlier."""
+        crash = self.crashed_imports.get(module)
+        if crash is not None:
+            raise StudentCrashed(crash.message, crash.details)
 
     def read_output_file(self, name: str, limit: int = 2_000_000) -> bytes | None:
         data = self.request("read_file", label="read_file", path=name, limit=limit)
@@ -409,6 +467,19 @@ def _deepest_common_frame(samples: list[list[dict]]) -> dict | None:
 
 
 # ----------------------------------------------------------------------------- proxies
+
+
+def _plain_size(value: Any, depth: int = 0) -> int:
+    """Roughly how many bytes a decoded value holds (arrays and strings count)."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if depth < 4 and isinstance(value, (list, tuple)):
+        return 8 + sum(_plain_size(item, depth + 1) for item in value)
+    if depth < 4 and isinstance(value, dict):
+        return 8 + sum(_plain_size(item, depth + 1) for item in value.values())
+    return 8
 
 
 class RemoteObject:
@@ -459,15 +530,29 @@ class RemoteObject:
             raise StudentCrashed(i18n.message("student.protocol", detail="len"))
         return value
 
+    #: Reading a student's iterable stops here: a generator that never ends (or an object
+    #: whose ``__len__`` says 40 and whose ``__iter__`` never stops, which numpy reads
+    #: through) must not fill the judge's memory until the job's time is up.
+    MAX_ITEMS: ClassVar[int] = 1_000_000
+    MAX_BYTES: ClassVar[int] = 256 * 1024 * 1024
+
     def __iter__(self) -> Iterator[Any]:
         iterator = self._request("iter", label=f"iter({self._label})")
         if not isinstance(iterator, RemoteObject):
             raise StudentCrashed(i18n.message("student.protocol", detail="iter"))
+        items = size = 0
         while True:
             step = iterator._request("next", label=f"next({self._label})")
             if not isinstance(step, dict) or step.get("done"):
                 return
-            yield step.get("value")
+            value = step.get("value")
+            items += 1
+            size += _plain_size(value)
+            if items > self.MAX_ITEMS or size > self.MAX_BYTES:
+                raise StudentException(i18n.message(
+                    "student.iteration_limit", what=self._label, items=self.MAX_ITEMS,
+                    megabytes=self.MAX_BYTES // 2**20), "", "IterationLimit")
+            yield value
 
     def __bool__(self) -> bool:
         return True

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import struct
 from collections.abc import Callable
@@ -58,6 +59,19 @@ ALLOWED_DTYPES = frozenset(
     )
 )
 _INT_SAFE = 2**63
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, so that it encodes as UTF-8.
+
+    JSON can carry ``"\\udcff"`` (a student printing undecodable bytes through
+    ``surrogateescape``); such a string would make every later ``encode("utf-8")`` fail:
+    writing the result, the gradebook, the report.
+    """
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
 
 
 class ProtocolError(Exception):
@@ -163,7 +177,7 @@ class _Decoder:
         if kind is str:
             if len(value) > MAX_STRING:
                 raise ProtocolError("string too long")
-            return value
+            return valid_text(value)
         if kind is list:
             return [self.decode(item, depth + 1) for item in value]
         if kind is not dict or len(value) == 0:
@@ -177,7 +191,8 @@ class _Decoder:
             for pair in payload:
                 if type(pair) is not list or len(pair) != 2 or type(pair[0]) not in (str, int):
                     raise ProtocolError("bad dict entry")
-                result[pair[0]] = self.decode(pair[1], depth + 1)
+                key = valid_text(pair[0]) if type(pair[0]) is str else pair[0]
+                result[key] = self.decode(pair[1], depth + 1)
             return result
         if tag == "$f" and payload in ("nan", "inf", "-inf"):
             return float(payload)

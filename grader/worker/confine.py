@@ -8,7 +8,9 @@ Three layers, each useful on its own:
 * **seccomp**: a small BPF filter refusing the system calls no exercise needs and an
   attacker wants: new processes (fork, vfork, clone without CLONE_THREAD), exec,
   sockets, signals to other processes, ptrace and reading other processes' memory,
-  namespaces, mounts, io_uring, bpf. Threads keep working.
+  namespaces, mounts, io_uring, bpf, and memory that RLIMIT_AS does not count or that
+  outlives the process (memfd_create, System V shared memory, semaphores and message
+  queues, POSIX message queues). Threads keep working.
 * **Landlock**: the filesystem is limited to the paths the judge lists (read-only
   Python and libraries, read-write scratch). With ABI >= 4 TCP is refused, with ABI >= 6
   signals and abstract unix sockets outside the sandbox are refused as well.
@@ -60,6 +62,10 @@ _DENIED = (
     "pidfd_getfd", "tkill", "kexec_load", "init_module", "finit_module", "delete_module",
     "reboot", "swapon", "swapoff", "acct", "mknod", "mknodat", "personality",
     "open_by_handle_at", "name_to_handle_at",
+    # Memory outside RLIMIT_AS (a memfd is written, never mapped) or outliving the worker
+    # (System V IPC objects stay in the IPC namespace, which the fallback shares).
+    "memfd_create", "shmget", "shmat", "shmctl", "shmdt", "semget", "semctl", "semop",
+    "semtimedop", "msgget", "msgctl", "msgsnd", "msgrcv", "mq_open",
 )
 
 _SYSCALLS = {
@@ -75,7 +81,10 @@ _SYSCALLS = {
         "kexec_load": 246, "init_module": 175, "finit_module": 313, "delete_module": 176,
         "reboot": 169, "swapon": 167, "swapoff": 168, "acct": 163, "mknod": 133,
         "mknodat": 259, "personality": 135, "open_by_handle_at": 304,
-        "name_to_handle_at": 303, "seccomp": 317,
+        "name_to_handle_at": 303, "seccomp": 317, "memfd_create": 319, "shmget": 29,
+        "shmat": 30, "shmctl": 31, "shmdt": 67, "semget": 64, "semop": 65, "semctl": 66,
+        "semtimedop": 220, "msgget": 68, "msgsnd": 69, "msgrcv": 70, "msgctl": 71,
+        "mq_open": 240,
     },
     "aarch64": {
         "clone": 220, "execve": 221, "kill": 129, "tkill": 130, "tgkill": 131, "ptrace": 117,
@@ -89,6 +98,9 @@ _SYSCALLS = {
         "init_module": 105, "finit_module": 273, "delete_module": 106, "reboot": 142,
         "swapon": 224, "swapoff": 225, "acct": 89, "mknodat": 33, "personality": 92,
         "open_by_handle_at": 265, "name_to_handle_at": 264, "seccomp": 277,
+        "memfd_create": 279, "mq_open": 180, "msgget": 186, "msgctl": 187, "msgrcv": 188,
+        "msgsnd": 189, "semget": 190, "semctl": 191, "semtimedop": 192, "semop": 193,
+        "shmget": 194, "shmctl": 195, "shmat": 196, "shmdt": 197,
     },
 }
 
@@ -128,7 +140,9 @@ def build_seccomp_filter(arch: str, own_pid: int) -> list[tuple[int, int, int, i
     ]
     # clone3 passes its flags in memory BPF cannot read: ENOSYS makes libc fall back to clone.
     program += [(_JEQ, 0, 1, numbers["clone3"]), (_RET, 0, 0, _errno(errno.ENOSYS))]
-    # kill(pid, sig): only to itself (or its own process group, which is itself).
+    # kill(pid, sig): only to itself, or 0: its own process group, which is itself (a
+    # worker is a session leader: start_new_session, bwrap --new-session, or setsid in
+    # the zygote's child).
     program += [
         (_JEQ, 0, 5, numbers["kill"]),
         (_LD_ABS_W, 0, 0, _ARG0),
@@ -256,7 +270,8 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
-_MS_BIND, _MS_REC, _MS_PRIVATE = 0x1000, 0x4000, 0x40000
+_MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
+_MS_RELATIME = 0x200000
 _PR_SET_PDEATHSIG, _PR_CAPBSET_DROP = 1, 24
 
 
@@ -290,19 +305,45 @@ def _mount(source: str, target: str, fstype: str | None, flags: int,
                          data.encode() if data else None), f"mount {target}")
 
 
-def private_mounts(job_dir: str, inside: str, hide: str, tmp_size_mb: int) -> None:
-    """In a fresh mount namespace: this job's directory at ``inside``, nothing of others.
+def private_mounts(job_dir: str, inside: str, hide: str, scratch_mb: int) -> None:
+    """In a fresh mount namespace: a private copy of this job at ``inside``, nothing of others.
 
-    ``hide`` (where every job directory lives) is covered by an empty read-only tmpfs and
-    /tmp gets a private size-capped tmpfs. /proc stays the zygote's: the kernel refuses a
-    new proc mount where bubblewrap has masked parts of /proc. Landlock limits it to
-    /proc/self, the PID namespace makes other processes unreachable by signal, and
-    workers are not dumpable, so no other worker's /proc/<pid>/mem can be opened.
+    ``inside`` becomes a tmpfs capped at ``scratch_mb`` (the scratch: ``scripts/``, a
+    copy of the judge's, ``outputs/`` and ``tmp/``, also mounted at ``/tmp``), so however
+    many files the student's code writes, it fills its own few megabytes of memory and
+    never the judge's disk; ``data/`` is bound read-only. ``hide`` (where every job
+    directory lives) is then covered by an empty read-only tmpfs. /proc stays the
+    zygote's: the kernel refuses a new proc mount where bubblewrap has masked parts of
+    /proc. Landlock limits it to /proc/self, the PID namespace makes other processes
+    unreachable by signal, and workers are not dumpable, so no other worker's
+    /proc/<pid>/mem can be opened.
     """
     _mount("none", "/", None, _MS_REC | _MS_PRIVATE)
-    _mount(job_dir, inside, None, _MS_BIND | _MS_REC)
+    _mount("tmpfs", inside, "tmpfs", _MS_NOSUID | _MS_NODEV,
+           f"size={scratch_mb}m,mode=0755")
+    for sub in ("scripts", "outputs", "tmp", "data"):
+        os.mkdir(os.path.join(inside, sub), 0o755)
+    scripts = os.path.join(job_dir, "scripts")
+    for name in os.listdir(scripts):  # plain file names, written by the judge
+        source = os.path.join(scripts, name)
+        if os.path.isfile(source) and not os.path.islink(source):
+            with open(source, "rb") as src, open(os.path.join(inside, "scripts", name),
+                                                 "wb") as dst:
+                dst.write(src.read())
+    data = os.path.join(inside, "data")
+    _mount(os.path.join(job_dir, "data"), data, None, _MS_BIND | _MS_REC)
+    _mount("none", data, None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _locked_flags(data))
+    _mount(os.path.join(inside, "tmp"), "/tmp", None, _MS_BIND)
     _mount("tmpfs", hide, "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC | _MS_RDONLY, "size=4k")
-    _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={tmp_size_mb}m,mode=1777")
+
+
+def _locked_flags(path: str) -> int:
+    """The flags a read-only remount of ``path`` must keep: in a user namespace the
+    kernel refuses to drop nosuid, nodev, noexec or the atime mode of a bind mount."""
+    flag = os.statvfs(path).f_flag
+    kept = flag & (os.ST_NOSUID | os.ST_NODEV | os.ST_NOEXEC | os.ST_NOATIME
+                   | os.ST_NODIRATIME)  # same values as the MS_ flags
+    return kept | (_MS_RELATIME if flag & os.ST_RELATIME else 0)
 
 
 def not_dumpable() -> None:

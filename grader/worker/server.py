@@ -64,13 +64,18 @@ class PoisonedFunction(Exception):
 
 
 class CappedText(io.TextIOBase):
-    """A text sink for ``sys.stdout``/``sys.stderr`` that keeps at most ``limit`` chars."""
+    """A text sink for ``sys.stdout``/``sys.stderr`` that keeps at most ``limit`` chars.
+
+    ``buffer`` takes bytes (``sys.stdout.buffer.write``), decoded as UTF-8 with bad bytes
+    replaced, so a student's binary output is kept as readable text, never as bytes.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.parts: list[str] = []
         self.kept = 0
         self.dropped = 0
+        self.buffer = CappedBytes(self)
 
     def writable(self) -> bool:
         return True
@@ -94,6 +99,24 @@ class CappedText(io.TextIOBase):
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return "utf-8"
+
+
+class CappedBytes(io.RawIOBase):
+    """``sys.stdout.buffer``: bytes decoded into the text sink (only what it keeps)."""
+
+    def __init__(self, text: CappedText) -> None:
+        self.text = text
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        room = max(self.text.limit - self.text.kept, 0)
+        head = bytes(view[:4 * room])  # a character is at most 4 bytes of UTF-8
+        self.text.write(head.decode("utf-8", errors="replace"))
+        self.text.dropped += len(view) - len(head)
+        return len(view)
 
 
 def _forbidden(what: str):  # noqa: ANN202 - returns a replacement function

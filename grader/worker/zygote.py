@@ -88,6 +88,9 @@ def _child(config: dict, request: dict, fds: list[int], control: socket.socket) 
     try:
         channel_fd, output_fd = fds
         control.close()
+        # A session (and process group) of its own: kill(0, sig), which seccomp allows
+        # (it names the caller's own group), must not reach the zygote or other workers.
+        os.setsid()
         keep = {channel_fd, output_fd}
         for fd in range(3, 1024):
             if fd not in keep:

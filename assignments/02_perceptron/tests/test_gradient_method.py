@@ -5,7 +5,8 @@
 
 import numpy as np
 
-from checks import expect, expect_array, expect_length, expect_number, expect_tuple
+from checks import (as_array, expect, expect_array, expect_length, expect_number,
+                    expect_tuple)
 
 
 def test_predict(student):
@@ -35,4 +36,7 @@ def test_fit_decreases_loss(student):
     w, b, losses = expect_tuple(gm.fit(x, t, 0.0, 0.0, learning_rate=0.1, max_iteration=50), 3,
                                 "fit(x, t, 0, 0, 0.1, 50)")
     expect_length(losses, 50, "losses")
-    expect(losses[-1] < losses[0], "学習で誤差が減っていません。", "The loss does not decrease.")
+    values = as_array(losses, "fit(...)[2] (losses)")
+    expect(bool(np.all(np.isfinite(values))), "losses に NaN または inf があります。",
+           "losses contains NaN or inf.")
+    expect(values[-1] < values[0], "学習で誤差が減っていません。", "The loss does not decrease.")
