@@ -486,6 +486,7 @@ class Zygote:
         self.control: socket.socket | None = None
         self.ids = iter(range(1, 1 << 62))
         self.events: dict[int, dict] = {}
+        self.forgotten: set[int] = set()
         self.cond = threading.Condition()
         self.log = tempfile.TemporaryFile()
         self.reader: threading.Thread | None = None
@@ -551,6 +552,10 @@ class Zygote:
                     return
                 message = json.loads(data)
                 key = message.get("spawned", message.get("exited"))
+                if key in self.forgotten:
+                    if "exited" in message:
+                        self.forgotten.discard(key)
+                    continue
                 self.events.setdefault(key, {}).update(message)
                 self.cond.notify_all()
 
@@ -589,6 +594,12 @@ class Zygote:
                     return predicate()
                 self.cond.wait(left)
             return True
+
+    def forget(self, spawn_id: int) -> None:
+        """Nobody will ask for this worker's exit status: drop it when it comes."""
+        with self.cond:
+            self.forgotten.add(spawn_id)
+            self.events.pop(spawn_id, None)
 
     def exit_status(self, spawn_id: int, timeout: float) -> int | None:
         self._wait(lambda: "exited" in self.events.get(spawn_id, {}), timeout)
@@ -662,6 +673,14 @@ class ZygoteWorker(Worker):
             self.exit_code = self.zygote.exit_status(self.spawn_id, 10.0)
             if self.exit_code is None:
                 self.exit_code = -9
+
+    def close(self) -> None:
+        """End of the job: the worker is killed, its exit status no longer matters."""
+        if self.spawn_id is not None and self.exit_code is None:
+            self.zygote.kill(self.spawn_id)
+            self.zygote.forget(self.spawn_id)
+            self.exit_code = -9
+        super().close()
 
     def wait_exit(self, timeout: float = 2.0) -> int | None:
         if self.spawn_id is None:

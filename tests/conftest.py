@@ -63,10 +63,8 @@ def graded_perceptron(graded_classes: dict) -> dict[str, JobResult]:
     return graded_classes["02_perceptron"]
 
 
-@pytest.fixture
-def scratch_course(tmp_path: Path) -> Course:
-    """A copy of the course (without samples) that a test may break."""
-    root = tmp_path / "course"
+def copy_course(root: Path) -> Course:
+    """A disposable copy of the course (assignments and reference, no samples) at ``root``."""
     shutil.copytree(ROOT / "assignments", root / "assignments", symlinks=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.png"))
     shutil.copytree(ROOT / "reference", root / "reference", symlinks=True,
@@ -77,6 +75,26 @@ def scratch_course(tmp_path: Path) -> Course:
     link.symlink_to(ROOT / "grader" / "worker" / "studentops.py")
     (root / "submissions").mkdir()
     return Course(root)
+
+
+@pytest.fixture
+def scratch_course(tmp_path: Path) -> Course:
+    """A copy of the course (without samples) that a test may break."""
+    return copy_course(tmp_path / "course")
+
+
+def assert_statuses(result: JobResult, expected: dict) -> None:
+    """Every test has the status the expectation gives it (see tests/test_samples.py)."""
+    statuses = {o.test_id: o.status for o in result.outcomes}
+    if "all_failing_in" in expected:
+        files = set(expected["all_failing_in"])
+        wanted = {test_id: (expected["failing_status"] if test_id.split("::")[0] in files
+                            else "passed") for test_id in statuses}
+    else:
+        wanted = {test_id: "passed" for test_id in statuses}
+        wanted.update(expected.get("not_passed", {}))
+    assert statuses == wanted
+    assert result.points == expected["points"]
 
 
 def single_executor() -> LocalExecutor:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, assert_statuses, copy_course
 from grader.gradebook import Gradebook
 from grader.manifest import load_assignment
 from grader.paths import Course
@@ -89,16 +89,8 @@ def _short_limits(course: Course) -> None:
 
 
 def _course_copy(root: Path) -> Course:
-    """A disposable copy of the course, made like conftest's ``scratch_course``."""
-    shutil.copytree(ROOT / "assignments", root / "assignments", symlinks=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.png"))
-    shutil.copytree(ROOT / "reference", root / "reference", symlinks=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "outputs"))
-    link = root / "assignments" / "_kit" / "studentops.py"
-    link.unlink()
-    link.symlink_to(ROOT / "grader" / "worker" / "studentops.py")
-    (root / "submissions").mkdir()
-    course = Course(root)
+    """A disposable copy of the course with short limits."""
+    course = copy_course(root)
     _short_limits(course)
     return course
 
@@ -195,16 +187,7 @@ def test_hostile_case(batches: dict[str, Batch], isolation: str, case: str) -> N
                     "install bubblewrap")
     result = batches[isolation].results[case]
     assert result.status == expected["status"], result.error
-    statuses = {o.test_id: o.status for o in result.outcomes}
-    if "all_failing_in" in expected:
-        files = set(expected["all_failing_in"])
-        wanted = {test_id: (expected["failing_status"] if test_id.split("::")[0] in files
-                            else "passed") for test_id in statuses}
-    else:
-        wanted = {test_id: "passed" for test_id in statuses}
-        wanted.update(expected.get("not_passed", {}))
-    assert statuses == wanted
-    assert result.points == expected["points"]
+    assert_statuses(result, expected)
     by_id = {o.test_id: o for o in result.outcomes}
     for test_id, text in expected.get("messages", {}).items():
         assert text in by_id[test_id].message["en"], by_id[test_id].message["en"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, assignments_with_samples, expected_samples
+from conftest import ROOT, assert_statuses, assignments_with_samples, expected_samples
 from grader.results import JobResult
 
 CASES = [(assignment, student) for assignment in assignments_with_samples()
@@ -38,16 +38,7 @@ def test_sample_outcome(graded_classes: dict, assignment: str, student: str) -> 
     expected = expected_samples(assignment)[student]
     result = graded_classes[assignment][student]
     assert result.status == expected["status"], result.error
-    statuses = {o.test_id: o.status for o in result.outcomes}
-    if "all_failing_in" in expected:
-        files = set(expected["all_failing_in"])
-        wanted = {test_id: (expected["failing_status"] if test_id.split("::")[0] in files
-                            else "passed") for test_id in statuses}
-    else:
-        wanted = {test_id: "passed" for test_id in statuses}
-        wanted.update(expected.get("not_passed", {}))
-    assert statuses == wanted
-    assert result.points == expected["points"]
+    assert_statuses(result, expected)
     by_id = {o.test_id: o for o in result.outcomes}
     for test_id, diagnoses in expected.get("diagnoses", {}).items():
         assert list(by_id[test_id].diagnoses) == diagnoses, by_id[test_id].message["en"]

@@ -24,6 +24,7 @@ Tags (a JSON object with one ``$`` key) mark the non-JSON types:
 ``$g``  ``numpy.random.Generator`` state (judge to worker only)
 ``$c``  judge callable the worker may call back (judge to worker only)
 ``$o``  judge object whose public methods the worker may call back (judge to worker only)
+``$w``  one of ``studentops.WORKER_FUNCTIONS``, by name, to run in the worker
 ======  ===============================================
 """
 
@@ -205,7 +206,7 @@ class _Decoder:
             return self._array(value)
         if tag == "$b":
             return bytes(self._slice(payload))
-        if tag in ("$h", "$g", "$c", "$o") and self.resolve is not None:
+        if tag in ("$h", "$g", "$c", "$o", "$w") and self.resolve is not None:
             return self.resolve(tag, value)
         raise ProtocolError(f"unknown tag {tag!r}")
 

@@ -300,6 +300,8 @@ class Server:
             return self._callback(value["$c"])
         if tag == "$o":
             return JudgeObject(self, value["$o"], value.get("methods", []))
+        if tag == "$w":
+            return studentops.WORKER_FUNCTIONS[value["$w"]]
         raise KeyError(tag)
 
     def _callback(self, callback_id: int, method: str | None = None):  # noqa: ANN202

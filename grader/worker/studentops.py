@@ -3,6 +3,12 @@
 The grader's worker uses these inside the sandbox, and the student kit ships this
 same file (``tests/studentops.py``) so that a test behaves identically on a laptop.
 Standard library and numpy only.
+
+It also holds the course's standard test functions (``WORKER_FUNCTIONS``). A test that
+hands one of them to student code (``numerical_gradient(function_2, x)``) has it run
+where the student's code runs: in grading the codec sends it by name, so the student's
+hundreds of calls to f cost no round trip to the judge each. Any other function a test
+passes is called back in the judge.
 """
 
 from __future__ import annotations
@@ -83,3 +89,44 @@ def find_module_file(scripts_dir: str, name: str) -> str | None:
     matches = sorted(entry for entry in os.listdir(scripts_dir)
                      if entry.startswith(f"{name}_") and entry.endswith(".py"))
     return os.path.join(scripts_dir, matches[0]) if len(matches) == 1 else None
+
+
+# ----------------------------------------------------------------------------- functions
+# Pure functions of x only (numbers or numpy arrays), the same on both sides.
+
+
+def function_1(x: Any) -> Any:
+    """The slides' y = 0.01 x^2 + 0.1 x (elementwise)."""
+    return 0.01 * x ** 2 + 0.1 * x
+
+
+def function_2(x: Any) -> float:
+    """The slides' f(x0, x1) = x0^2 + x1^2, for any shape: Σ x^2."""
+    import numpy as np
+
+    return float(np.sum(np.asarray(x, dtype=float) ** 2))
+
+
+def square_sum(x: Any) -> float:
+    """Σ x^2 (the same as function_2, by the name the public tests use)."""
+    return function_2(x)
+
+
+def cube(x: Any) -> Any:
+    """x^3 (elementwise)."""
+    return x ** 3
+
+
+def coupled(x: Any) -> float:
+    """f(x) = Σ x^3 / 3 + (Σ x)^2 / 2 for any shape; ∂f/∂x_i = x_i^2 + Σ x.
+
+    The second term couples the elements, so a shifted neighbour (x not restored) or a
+    row evaluated on its own changes every partial derivative.
+    """
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    return float(np.sum(x ** 3) / 3.0 + 0.5 * np.sum(x) ** 2)
+
+
+WORKER_FUNCTIONS = {f.__name__: f for f in (function_1, function_2, square_sum, cube, coupled)}

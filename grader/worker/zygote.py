@@ -138,6 +138,12 @@ def serve(config: dict) -> None:
     gc.collect()
     gc.freeze()
     children: dict[int, int] = {}  # pid -> spawn id
+    # SIGCHLD writes to this pipe, so a dead child wakes the loop at once.
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_read, False)
+    os.set_blocking(wake_write, False)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
     _send(control, {"ready": os.getpid(), "preloaded": loaded})
     while True:
         while children:
@@ -151,8 +157,13 @@ def serve(config: dict) -> None:
             spawn_id = children.pop(pid, None)
             if spawn_id is not None:
                 _send(control, {"exited": spawn_id, "status": code if code >= 0 else 128 - code})
-        ready, _, _ = select.select([control], [], [], 0.02 if children else 1.0)
-        if not ready:
+        ready, _, _ = select.select([control, wake_read], [], [], 1.0)
+        if wake_read in ready:
+            try:
+                os.read(wake_read, 512)
+            except BlockingIOError:
+                pass
+        if control not in ready:
             continue
         data, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
         if not data:
@@ -161,6 +172,10 @@ def serve(config: dict) -> None:
         if request["op"] == "spawn":
             pid = os.fork()
             if pid == 0:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.close(wake_read)
+                os.close(wake_write)
                 _child(config, request, fds, control)
             for fd in fds:
                 os.close(fd)

@@ -6,10 +6,7 @@
 import numpy as np
 
 from checks import expect, expect_array, expect_number, expect_tuple
-
-
-def square_sum(x):
-    return float(np.sum(np.asarray(x, dtype=float) ** 2))
+from studentops import square_sum  # runs where the student's code runs
 
 
 class Recorder:

@@ -1,9 +1,10 @@
 """Hidden tests: scripts/gradient.py (numerical differentiation, gradient, gradient descent).
 
-The functions handed to the student's code belong to the test: in grading they run in
-the judge and are called back, one round trip per call, so the arrays stay small. A
-:class:`Recorder` keeps every x it is called with; that is how "x is restored" is
-checked without looking inside the student's process. Expected values come from the
+The standard functions handed to the student's code (``studentops``: function_1,
+function_2, cube, coupled) run in the student's worker when grading; a :class:`Recorder`
+belongs to the test and is called back, one round trip per call, so its arrays stay
+small. It keeps every x it is called with; that is how "x is restored" is checked
+without looking inside the student's process. Expected values come from the
 reference solution, with explicit tolerances; known mistakes are computed here and
 named when the student's result matches one.
 
@@ -16,32 +17,10 @@ import numpy as np
 import pytest
 
 from checks import Mistake, as_array, expect, expect_array, expect_number, expect_tuple
+# Standard test functions: in grading they run in the student's worker (no round trips).
+from studentops import coupled, cube, function_1, function_2
 
 H = 1e-4
-
-
-def function_1(x):
-    """The slides' y = 0.01 x^2 + 0.1 x."""
-    return 0.01 * x ** 2 + 0.1 * x
-
-
-def cube(x):
-    return x ** 3
-
-
-def coupled(x):
-    """f(x) = Σ x^3 / 3 + (Σ x)^2 / 2 for any shape; ∂f/∂x_i = x_i^2 + Σ x.
-
-    The second term couples the elements, so a shifted neighbour (x not restored) or a
-    row evaluated on its own changes every partial derivative.
-    """
-    x = np.asarray(x, dtype=float)
-    return float(np.sum(x ** 3) / 3.0 + 0.5 * np.sum(x) ** 2)
-
-
-def function_2(x):
-    """The slides' f(x0, x1) = x0^2 + x1^2."""
-    return float(np.sum(np.asarray(x, dtype=float) ** 2))
 
 
 class Recorder:
