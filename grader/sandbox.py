@@ -36,8 +36,10 @@ import tempfile
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import grader
 from grader.worker.codec import FORMAT_VERSION, Channel, ProtocolError
@@ -258,11 +260,11 @@ def _bwrap_base(tmp_mb: int, env_tmp: str) -> list[str]:
                "--die-with-parent", "--new-session", "--hostname", "grader",
                "--ro-bind", "/usr", "/usr"]
     for link in ("bin", "lib", "lib64", "sbin"):
-        path = Path("/") / link
-        if path.is_symlink():
-            command += ["--symlink", os.readlink(path), str(path)]
-        elif path.is_dir():
-            command += ["--ro-bind", str(path), str(path)]
+        top = Path("/") / link
+        if top.is_symlink():
+            command += ["--symlink", os.readlink(top), str(top)]
+        elif top.is_dir():
+            command += ["--ro-bind", str(top), str(top)]
     command += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     for path in _python_paths():
         command += ["--ro-bind", path, path]
@@ -585,7 +587,7 @@ class Zygote:
             except OSError:
                 pass
 
-    def _wait(self, predicate, timeout: float) -> bool:  # noqa: ANN001
+    def _wait(self, predicate: Callable[[], bool], timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         with self.cond:
             while not predicate():
@@ -638,7 +640,7 @@ class Zygote:
 class ZygoteWorker(Worker):
     """A worker forked from the zygote for one submission."""
 
-    def __init__(self, zygote: Zygote, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, zygote: Zygote, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zygote = zygote
         self.spawn_id: int | None = None

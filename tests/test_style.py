@@ -1,4 +1,4 @@
-"""The project's own code passes ruff (settings in pyproject.toml)."""
+"""The project's own code passes ruff and mypy (settings in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -19,4 +19,12 @@ def test_ruff() -> None:
     done = subprocess.run([str(ruff) if ruff.exists() else "ruff", "check", "grader", "tests",
                            "assignments", "reference", "--output-format", "concise"],
                           cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+
+
+def test_mypy() -> None:
+    mypy = Path(sys.executable).parent / "mypy"
+    if not mypy.exists():
+        pytest.skip("mypy is installed by the test extras")
+    done = subprocess.run([str(mypy)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout

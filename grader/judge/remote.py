@@ -331,7 +331,8 @@ class StudentSession:
                     continue
                 if message.get("id") != request_id:
                     raise ProtocolError("reply to another request")
-                out = message.get("out") if isinstance(message.get("out"), str) else ""
+                out = message.get("out")
+                out = out if isinstance(out, str) else ""
                 self.last_output = out
                 self._keep_output(out)
                 if "error" in message:

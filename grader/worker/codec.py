@@ -110,8 +110,8 @@ class _Encoder:
             number = int.__index__(value)  # a plain int, whatever the subclass overrides
             return number if -_INT_SAFE < number < _INT_SAFE else {"$n": str(number)}
         if isinstance(value, float):
-            number = float.__float__(value)
-            return number if math.isfinite(number) else {"$f": repr(number)}
+            real = float.__float__(value)
+            return real if math.isfinite(real) else {"$f": repr(real)}
         if isinstance(value, np.ndarray):
             return self._array(value)
         if isinstance(value, np.generic) and value.dtype.str in ALLOWED_DTYPES:

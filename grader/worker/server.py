@@ -43,6 +43,7 @@ import threading
 import time
 import traceback
 import types
+from collections.abc import Callable
 from typing import Any
 
 from grader.worker import confine, studentops
@@ -119,7 +120,8 @@ class CappedBytes(io.RawIOBase):
         return len(view)
 
 
-def _forbidden(what: str):  # noqa: ANN202 - returns a replacement function
+def _forbidden(what: str) -> Callable[..., Any]:
+    """A replacement for an API that is refused while grading."""
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise ForbiddenOperation(f"{what} is not allowed while grading")
     return refuse
@@ -304,7 +306,7 @@ class Server:
             return studentops.WORKER_FUNCTIONS[value["$w"]]
         raise KeyError(tag)
 
-    def _callback(self, callback_id: int, method: str | None = None):  # noqa: ANN202
+    def _callback(self, callback_id: int, method: str | None = None) -> Callable[..., Any]:
         """A function the student can call that runs on the judge's side."""
         def call_judge(*args: Any, **kwargs: Any) -> Any:
             request = {"callback": callback_id, "args": list(args), "kwargs": kwargs}
@@ -354,7 +356,7 @@ class Server:
                     time.sleep(wait)
                 if self.current_call != call:
                     break
-                frame = sys._current_frames().get(main_id)
+                frame = sys._current_frames().get(main_id) if main_id is not None else None
                 frames = []
                 while frame is not None:
                     if frame.f_code.co_filename.startswith(self.root):
@@ -429,7 +431,7 @@ class Server:
 
     def handle(self, request: dict) -> Any:
         op = request["op"]
-        target = request.get("target")
+        target: Any = request.get("target")
         if op == "import":
             return self.op_import(request["module"])
         if op == "getattr":

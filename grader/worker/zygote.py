@@ -157,13 +157,13 @@ def serve(config: dict) -> None:
             spawn_id = children.pop(pid, None)
             if spawn_id is not None:
                 _send(control, {"exited": spawn_id, "status": code if code >= 0 else 128 - code})
-        ready, _, _ = select.select([control, wake_read], [], [], 1.0)
+        ready, _, _ = select.select([control.fileno(), wake_read], [], [], 1.0)
         if wake_read in ready:
             try:
                 os.read(wake_read, 512)
             except BlockingIOError:
                 pass
-        if control not in ready:
+        if control.fileno() not in ready:
             continue
         data, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
         if not data:
