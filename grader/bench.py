@@ -185,7 +185,9 @@ def _prepare_baseline(course: Course, assignment: Assignment, class_dir: Path,
             (root / "data").symlink_to(paths.data)
         for test in paths.test_files():
             shutil.copy(test, root / "tests" / test.name)
-        shutil.copy(course.kit_shared_dir / "checks.py", root / "tests" / "checks.py")
+        for helper in course.kit_shared_dir.glob("*.py"):  # checks.py, studentops.py
+            if helper.name != "conftest.py":  # fixtures come from grader.bench_baseline
+                shutil.copy(helper, root / "tests" / helper.name)
         prepared.append((submission.student_id, root))
     return prepared
 
