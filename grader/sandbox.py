@@ -255,9 +255,13 @@ _BOOT = ("import sys; sys.path.insert(0, {lib!r}); "
 def _bwrap_base(tmp_mb: int, env_tmp: str) -> list[str]:
     """bubblewrap arguments shared by every sandbox: read-only system and Python,
     the worker package, private /tmp, /proc and /dev, a cleared environment."""
+    # bubblewrap applies mounts in order: the private /tmp (and /proc, /dev) first, so
+    # that a Python environment or checkout under /tmp is bound on top of it, not hidden.
     command = [shutil.which("bwrap") or "bwrap",
                "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
                "--die-with-parent", "--new-session", "--hostname", "grader",
+               "--size", str(tmp_mb * 1024 * 1024), "--tmpfs", "/tmp",
+               "--proc", "/proc", "--dev", "/dev",
                "--ro-bind", "/usr", "/usr"]
     for link in ("bin", "lib", "lib64", "sbin"):
         top = Path("/") / link
@@ -271,8 +275,7 @@ def _bwrap_base(tmp_mb: int, env_tmp: str) -> list[str]:
     command += ["--ro-bind", str(GRADER_PACKAGE / "__init__.py"),
                 f"{SANDBOX_LIB}/grader/__init__.py",
                 "--ro-bind", str(WORKER_PACKAGE), f"{SANDBOX_LIB}/grader/worker",
-                "--size", str(tmp_mb * 1024 * 1024), "--tmpfs", "/tmp",
-                "--proc", "/proc", "--dev", "/dev", "--clearenv"]
+                "--clearenv"]
     for key, value in _worker_env(env_tmp).items():
         command += ["--setenv", key, value]
     return command
@@ -506,7 +509,7 @@ class Zygote:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         config = {"control_fd": child.fileno(), "preload": self.preload,
                   "namespaces": self.namespaces, "jobs_dir": self.inside_jobs,
-                  "inside": SANDBOX_ROOT}
+                  "inside": SANDBOX_ROOT, "python_paths": _python_paths()}
         python = sys.executable
         if self.namespaces:
             command = _bwrap_base(self.tmp_mb, "/tmp")

@@ -88,6 +88,10 @@ def shout():
 def todo():
     raise NotImplementedError
 
+def late_import():
+    import tqdm  # a library the zygote did not preload
+    return tqdm.__name__
+
 def broken(x):
     return x @ np.ones((7, 7))
 
@@ -513,3 +517,9 @@ def test_fallback_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(warned) == 1
     with pytest.raises(RuntimeError, match="bubblewrap was requested"):
         sandbox.choose_isolation("bubblewrap")
+
+
+def test_libraries_import_after_the_fork(session: StudentSession) -> None:
+    """Nothing hides Python's libraries from a worker, wherever they live (a virtual
+    environment under /tmp included: the private /tmp must not cover it)."""
+    assert session.load("student").late_import() == "tqdm"

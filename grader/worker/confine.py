@@ -305,7 +305,8 @@ def _mount(source: str, target: str, fstype: str | None, flags: int,
                          data.encode() if data else None), f"mount {target}")
 
 
-def private_mounts(job_dir: str, inside: str, hide: str, scratch_mb: int) -> None:
+def private_mounts(job_dir: str, inside: str, hide: str, scratch_mb: int,
+                   keep: list[str] | None = None) -> None:
     """In a fresh mount namespace: a private copy of this job at ``inside``, nothing of others.
 
     ``inside`` becomes a tmpfs capped at ``scratch_mb`` (the scratch: ``scripts/``, a
@@ -333,7 +334,16 @@ def private_mounts(job_dir: str, inside: str, hide: str, scratch_mb: int) -> Non
     data = os.path.join(inside, "data")
     _mount(os.path.join(job_dir, "data"), data, None, _MS_BIND | _MS_REC)
     _mount("none", data, None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _locked_flags(data))
+    # Python itself may live under /tmp (a checkout or a virtual environment there):
+    # hold those folders by descriptor, cover /tmp, then bind them back read-only.
+    held = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC))
+            for path in (keep or []) if path.startswith("/tmp/") and os.path.isdir(path)]
     _mount(os.path.join(inside, "tmp"), "/tmp", None, _MS_BIND)
+    for path, fd in held:
+        os.makedirs(path, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", path, None, _MS_BIND | _MS_REC)
+        _mount("none", path, None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _locked_flags(path))
+        os.close(fd)
     _mount("tmpfs", hide, "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC | _MS_RDONLY, "size=4k")
 
 

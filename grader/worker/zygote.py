@@ -115,7 +115,8 @@ def _child(config: dict, request: dict, fds: list[int], control: socket.socket) 
             confine.die_with_parent()
             confine.private_mounts(os.path.join(config["jobs_dir"], request["job"]),
                                    config["inside"], config["jobs_dir"],
-                                   int(request.get("tmp_mb", 128)))
+                                   int(request.get("tmp_mb", 128)),
+                                   keep=config.get("python_paths", []))
             confine.drop_capabilities()
             worker["namespaces"] = ["pid", "net", "ipc", "mount"]
         from grader.worker.server import run_worker
