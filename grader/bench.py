@@ -60,11 +60,13 @@ def make_class(course: Course, assignment: str, students: int, out: Path,
     for key, members in groups.items():
         share = MIX.get(key, rest) if key != "other" else rest
         weights += [(member, share / len(members)) for member in members]
-    counts = [int(round(weight * students)) for _, weight in weights]
-    while sum(counts) > students:
-        counts[int(np.argmax(counts))] -= 1
-    while sum(counts) < students:
-        counts[int(np.argmax([w for _, w in weights]))] += 1
+    # Largest remainders: every kind gets its share rounded down, then the students left
+    # go to the largest fractions, so even a small class keeps the mix's proportions.
+    exact = [weight * students for _, weight in weights]
+    counts = [int(share) for share in exact]
+    for index in sorted(range(len(exact)), key=lambda i: (counts[i] - exact[i], i))[
+            :students - sum(counts)]:
+        counts[index] += 1
     kinds = [sample for (sample, _), count in zip(weights, counts) for _ in range(count)]
     np.random.default_rng(seed).shuffle(kinds)
     out.mkdir(parents=True, exist_ok=True)

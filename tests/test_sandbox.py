@@ -187,11 +187,14 @@ def forge_error():
 def linger():
     import atexit, threading
     atexit.register(lambda: os.write(1, b"ATEXIT-RAN\\n"))
+    ticked = threading.Event()
     def tick():
         while True:
             os.write(1, b"tick\\n")
+            ticked.set()
             time.sleep(0.02)
     threading.Thread(target=tick, daemon=False).start()
+    ticked.wait(5)  # the thread is surely running when the call returns
     return "started"
 '''
 

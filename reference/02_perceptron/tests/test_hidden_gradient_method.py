@@ -10,8 +10,8 @@ from functools import cache
 
 import numpy as np
 
-from checks import (Mistake, expect, expect_array, expect_length, expect_number,
-                    expect_tuple)
+from checks import (CheckFailure, Mistake, expect, expect_array, expect_length,
+                    expect_number, expect_tuple)
 
 
 def _data(seed=1, n=12):
@@ -81,12 +81,39 @@ def test_fit(student, reference, mistakes, artifacts):
         wrong_sign.append(ref.mean_squared_error(y, t))
         g_w, g_b = ref.gradients(x, y, t)
         ws, bs = ws + 0.05 * g_w, bs + 0.05 * g_b
-    expect_array(np.asarray(losses, dtype=float), np.asarray(losses_ref), "fit(...)[2] (losses)",
-                 rtol=1e-7, mistakes=[
-                     (Mistake.from_catalogue(mistakes, "gm_fit_loss_after_update"), after[1:]),
-                     (Mistake.from_catalogue(mistakes, "gm_fit_update_sign"), wrong_sign)])
-    expect_number(w, w_ref, "fit(...)[0] (w)", rtol=1e-7)
-    expect_number(b, b_ref, "fit(...)[1] (b)", rtol=1e-7)
+    # fit builds on the student's predict, mean_squared_error and gradients. When those
+    # are wrong, fit's curve is theirs to explain: a wrong-sign gradient with a right
+    # update looks exactly like a wrong-sign update, so no fit mistake is named then.
+    parts_right = _building_blocks_right(gm, ref, x, t)
+    candidates = [(Mistake.from_catalogue(mistakes, "gm_fit_loss_after_update"), after[1:]),
+                  (Mistake.from_catalogue(mistakes, "gm_fit_update_sign"), wrong_sign)]
+    try:
+        expect_array(np.asarray(losses, dtype=float), np.asarray(losses_ref),
+                     "fit(...)[2] (losses)", rtol=1e-7, mistakes=candidates if parts_right else [])
+        expect_number(w, w_ref, "fit(...)[0] (w)", rtol=1e-7)
+        expect_number(b, b_ref, "fit(...)[1] (b)", rtol=1e-7)
+    except CheckFailure as failure:
+        if parts_right:
+            raise
+        raise CheckFailure(
+            failure.bilingual["ja"] + "\nfit は predict / mean_squared_error / gradients を使い"
+            "ます。それらのテストが不合格なので、先にそちらを直してください。",
+            failure.bilingual["en"] + "\nfit uses your predict, mean_squared_error and "
+            "gradients, and one of them is wrong: fix those first (see their tests).") from None
+
+
+def _building_blocks_right(gm, ref, x, t):
+    """Whether the student's predict, mean_squared_error and gradients agree with the
+    reference on this data (fit is only diagnosed on its own when they do)."""
+    y = ref.predict(x, 0.3, -0.2)
+    try:
+        return (np.allclose(np.asarray(gm.predict(x.copy(), 0.3, -0.2), dtype=float), y)
+                and np.isclose(float(gm.mean_squared_error(y.copy(), t.copy())),
+                               ref.mean_squared_error(y, t))
+                and np.allclose(np.asarray(gm.gradients(x.copy(), y.copy(), t.copy()),
+                                           dtype=float), ref.gradients(x, y, t)))
+    except Exception:  # noqa: BLE001 - any failure of theirs means: not right
+        return False
 
 
 def test_minimize_quadratic(student, reference, artifacts):
