@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -306,7 +307,7 @@ class WorkerStartError(RuntimeError):
 # ----------------------------------------------------------------------------- workers
 
 
-class Worker:
+class Worker(ABC):
     """A running worker: its channel, how it was confined, and how it ended."""
 
     def __init__(self, workspace: Workspace, limits: Limits, isolation: str,
@@ -341,16 +342,17 @@ class Worker:
             raise WorkerStartError(f"worker spoke another protocol: {hello!r}")
         self.hello = hello["hello"]
 
+    @abstractmethod
     def start(self) -> None:
-        raise NotImplementedError
+        """Start the worker and wait for its hello."""
 
+    @abstractmethod
     def kill(self) -> None:
         """End the worker and everything it started."""
-        raise NotImplementedError
 
+    @abstractmethod
     def wait_exit(self, timeout: float = 2.0) -> int | None:
         """The worker's exit status once it has ended by itself, None if still alive."""
-        raise NotImplementedError
 
     def exit_signal(self) -> int | None:
         """The signal that ended the worker, if one did (statuses above 128 mean one)."""
