@@ -53,7 +53,7 @@ from grader.adjustments import Adjustment
 from grader.grades import Grade
 from grader.grades import grades as compute_grades
 from grader.gradebook import Gradebook
-from grader.results import JobResult
+from grader.results import JobResult, JobStatus, Status
 
 FORMATS = ("csv", "moodle", "canvas", "gradescope")
 CSV_COLUMNS = ("student_id", "assignment", "points", "max_points", "status", "late_penalty",
@@ -113,9 +113,9 @@ def feedback_text(grade: Grade, lang: str) -> str:
     def t(key: str, **params: object) -> str:
         return i18n.text(key, lang, **params)
 
-    if grade.status == "missing":
+    if grade.status == JobStatus.MISSING:
         return t("report.no_submission")
-    if grade.status == "error":
+    if grade.status == JobStatus.ERROR:
         return t("report.grader_error_student")
     parts = [f"{t('report.test_points')} {format_points(grade.points)}"
              f"/{format_points(grade.max_points)}"]
@@ -224,8 +224,8 @@ def moodle_text(results: list[JobResult], adjustments: Iterable[Adjustment] = ()
         grade = by_id[result.student_id]
         rows_out.append([
             MOODLE_PARTICIPANT + result.student_id,
-            str(result.extra.get("student_name") or ""),
-            str(result.extra.get("email") or ""),
+            result.facts.student_name or "",
+            result.facts.email or "",
             result.status, format_points(grade.final), format_points(result.max_points),
             "Yes", result.submitted_at or "", stamp, feedback_text(grade, lang)])
     return _write_csv(rows_out)
@@ -282,8 +282,8 @@ def canvas_text(results: list[JobResult], adjustments: Iterable[Adjustment] = ()
                                 *(format_points(maxima[n]) for n in names)]]
     for student in students:
         own = {r.assignment: r for r in results if r.student_id == student}
-        display = next((str(r.extra["student_name"]) for r in own.values()
-                        if r.extra.get("student_name")), student)
+        display = next((r.facts.student_name for r in own.values()
+                        if r.facts.student_name), student)
         out.append([display, "", student, student, "",
                     *(format_points(grades[(student, n)].final) if n in own else ""
                       for n in names)])
@@ -298,12 +298,12 @@ def gradescope_results(result: JobResult, grade: Grade, lang: str = "ja") -> dic
     tests = []
     for number, outcome in enumerate(result.outcomes, start=1):
         message = outcome.message.get(lang) or outcome.message.get("en") or ""
-        output = message if outcome.status != "passed" else ""
-        if not outcome.hidden and outcome.status != "passed" and outcome.details:
+        output = message if outcome.status != Status.PASSED else ""
+        if not outcome.hidden and outcome.status != Status.PASSED and outcome.details:
             output = f"{output}\n\n{outcome.details}".strip()
         tests.append({
             "score": outcome.earned, "max_score": outcome.points,
-            "status": "passed" if outcome.status == "passed" else "failed",
+            "status": "passed" if outcome.status == Status.PASSED else "failed",
             "name": outcome.title.get(lang) or outcome.test_id, "number": str(number),
             "output": output, "tags": list(outcome.diagnoses),
             "visibility": GRADESCOPE_HIDDEN_VISIBILITY if outcome.hidden else "visible",
@@ -331,7 +331,7 @@ def gradescope_files(results: list[JobResult], adjustments: Iterable[Adjustment]
     grades = compute_grades(results, adjustments)
     files = {}
     for result in _sorted(results):
-        if result.status == "error":
+        if result.status == JobStatus.ERROR:
             continue
         grade = grades[(result.student_id, result.assignment)]
         path = f"{safe_name(result.assignment)}/{safe_name(result.student_id)}/results.json"

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.adjustments import Adjustment, AdjustmentError
-from grader.results import JobResult
+from grader.results import JobResult, JobStatus
 
 SCHEMA_VERSION = 2
 
@@ -191,8 +191,8 @@ class Gradebook:
                 "SELECT id, status FROM results WHERE assignment=? AND student_id=? "
                 "AND current=1", (result.assignment, result.student_id)).fetchone()
             # A grader fault never displaces a grade: it is kept as an attempt beside it.
-            becomes_current = result.status != "error" or previous is None \
-                or previous[1] == "error"
+            becomes_current = result.status != JobStatus.ERROR or previous is None \
+                or previous[1] == JobStatus.ERROR
             if becomes_current and previous is not None:
                 db.execute("UPDATE results SET current=0 WHERE id=?", (previous[0],))
             cursor = db.execute(

@@ -8,7 +8,7 @@ points. The raw test points stay visible beside it. A job the grader could not f
 report a zero the student did not earn. A missing submission scores 0 test points, and
 adjustments still apply to it (work handed in another way).
 
-The late penalty comes from ingest, ``JobResult.extra["late"]["penalty"]`` (points).
+The late penalty comes from ingest, ``JobResult.facts.late.penalty`` (points).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from grader.adjustments import Adjustment
-from grader.results import JobResult, round_points, sum_points
+from grader.results import JobResult, JobStatus, Lateness, round_points, sum_points
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,7 @@ class Grade:
 
     student_id: str
     assignment: str
-    status: str
-    """The job's status: graded, missing or error."""
+    status: JobStatus
     points: float
     """Raw test points."""
     max_points: float
@@ -39,8 +38,8 @@ class Grade:
     """Sum of the manual adjustments' points."""
     final: float | None
     adjustments: tuple[Adjustment, ...] = ()
-    late: dict | None = None
-    """``JobResult.extra["late"]`` as ingest recorded it, when present."""
+    late: Lateness | None = None
+    """The deadline as ingest applied it, when the assignment has one."""
 
     @property
     def applied_penalty(self) -> float:
@@ -52,30 +51,16 @@ class Grade:
         return self.final is not None and self.final != self.points
 
 
-def late_info(result: JobResult) -> dict | None:
-    late = result.extra.get("late")
-    return late if isinstance(late, dict) else None
-
-
-def _penalty(late: dict | None) -> float:
-    if not late:
-        return 0.0
-    try:
-        return max(0.0, round_points(float(late.get("penalty") or 0.0)))
-    except (TypeError, ValueError):
-        return 0.0
-
-
 def grade(result: JobResult, adjustments: Iterable[Adjustment] = ()) -> Grade:
     """The grade of ``result`` given the adjustments in force (others are ignored)."""
     own = tuple(a for a in adjustments
                 if a.student_id == result.student_id and a.assignment == result.assignment)
-    late = late_info(result)
-    penalty = _penalty(late)
+    late = result.facts.late
+    penalty = late.penalty if late is not None else 0.0
     waived = any(a.waive_late_penalty for a in own)
     bonus = sum_points([a.points for a in own])
     final: float | None = None
-    if result.status != "error":
+    if result.status != JobStatus.ERROR:
         final = max(0.0, round_points(result.points - (0.0 if waived else penalty) + bonus))
     return Grade(student_id=result.student_id, assignment=result.assignment,
                  status=result.status, points=result.points, max_points=result.max_points,

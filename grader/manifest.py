@@ -13,7 +13,7 @@ declared::
     max_penalty = "50%"      # cap on the total penalty, same units (default: everything)
     resubmissions = "last_before_deadline"   # or "last": which of several submissions counts
 
-    [limits]                 # optional; overrides grader.sandbox.Limits defaults
+    [limits]                 # optional; overrides the Limits defaults below
     call_timeout = 10
 
     [[files]]                # what a submission must contain
@@ -31,7 +31,7 @@ entry, or an entry without a test, is a broken suite (a grader error, never a ze
 
 Deadlines: ingest takes the submission time from the source (a git commit's time, the
 file dates of a Moodle export; a Canvas export only says "late", a plain folder says
-nothing) and records the days late and the penalty in points (``JobSpec.extra["late"]``);
+nothing) and records the days late and the penalty in points (``IngestFacts.late``);
 the grade subtracts it. Days late are counted per started 24 hours after the deadline,
 once the grace period is over. With ``resubmissions = "last_before_deadline"`` (the
 default) the latest submission made before the deadline counts and later ones are
@@ -48,16 +48,55 @@ import hashlib
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from grader.errors import UserError
 from grader.i18n import Bilingual
 from grader.paths import AssignmentPaths, Course
-from grader.sandbox import Limits
 
 
-class ManifestError(Exception):
+class ManifestError(UserError):
     """The manifest is missing, malformed, or disagrees with the test files."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one job; defaults can be overridden per assignment manifest."""
+
+    call_timeout: float = 10.0
+    """Wall seconds one call into student code may take."""
+    job_timeout: float = 180.0
+    """Wall seconds for the whole job (all tests of one submission)."""
+    cpu_seconds: int = 120
+    """CPU seconds one worker process may use."""
+    memory_mb: int = 2048
+    """Address space of the worker (RLIMIT_AS)."""
+    processes: int = 64
+    """Tasks (threads) the worker may have, where RLIMIT_NPROC applies (seccomp refuses
+    new processes regardless)."""
+    output_kb: int = 64
+    """Captured output kept per job."""
+    file_size_mb: int = 16
+    """Largest file the student's code may write (including its stdout)."""
+    scratch_mb: int = 128
+    """Size of the scratch directory: the private tmpfs under bubblewrap (/tmp too), the
+    size the judge lets the folder on its disk reach in the fallback."""
+    max_restarts: int = 8
+    """Worker restarts (after a crash or timeout) before the remaining tests are given up."""
+    startup_timeout: float = 30.0
+    """Wall seconds for a worker to start and say hello."""
+
+    @classmethod
+    def from_dict(cls, values: dict) -> Limits:
+        known = {name for name in cls.__dataclass_fields__}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown limits: {', '.join(sorted(unknown))}")
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass(frozen=True)

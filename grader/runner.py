@@ -19,7 +19,7 @@ from grader.gradebook import Gradebook
 from grader.judge import SCORING_FILES
 from grader.manifest import load_assignment, suite_hash
 from grader.paths import Course
-from grader.results import JobResult, JobSpec
+from grader.results import JobResult, JobSpec, JobStatus
 from grader.sandbox import choose_isolation
 
 
@@ -81,7 +81,7 @@ def grade(course: Course, assignments: list[str], *, db_path: Path,
                 result = _same_suite(result, suites)  # noqa: PLW2901
                 book.record(result, run_id)
                 summary.results.append(result)
-                if result.status == "error":
+                if result.status == JobStatus.ERROR:
                     summary.errors += 1
                 else:
                     summary.graded += 1
@@ -102,10 +102,10 @@ def _same_suite(result: JobResult, suites: dict[str, str]) -> JobResult:
     """A grade made with another version of the suite (a judge or a Dask worker with a
     stale copy of the course) is not this run's grade: keep it only as a failed attempt."""
     expected = suites.get(result.assignment)
-    if result.status == "error" or expected is None or result.suite_hash == expected:
+    if result.status == JobStatus.ERROR or expected is None or result.suite_hash == expected:
         return result
     return result.with_changes(
-        status="error", points=0.0,
+        status=JobStatus.ERROR, points=0.0,
         error=f"graded with another version of the test suite ({result.suite_hash[:12]}, "
               f"expected {expected[:12]}): is the course the same on every worker?")
 

@@ -13,7 +13,7 @@ from grader.executors import Executor, LocalExecutor
 from grader.ingest import Submission
 from grader.manifest import Assignment, check_against_files, load_assignment
 from grader.paths import Course
-from grader.results import JobResult
+from grader.results import JobResult, JobStatus, Status
 from grader.worker.studentops import find_module_file
 
 
@@ -56,15 +56,15 @@ def validate(course: Course, name: str, executor: Executor | None = None) -> Val
     by_student = {result.student_id: result for result in executor.run(specs)}
     reference, skeleton = by_student["reference"], by_student["skeleton"]
     for label, result in (("reference", reference), ("skeleton", skeleton)):
-        if result.status != "graded":
+        if result.status != JobStatus.GRADED:
             problems.append(f"{label}: status {result.status} {result.error}".strip())
         for outcome in result.outcomes:
-            if outcome.status == "error":
+            if outcome.status == Status.ERROR:
                 problems.append(f"{label}: {outcome.test_id} ended in a grader error: "
                                 f"{outcome.message['en']}")
     if reference.points != assignment.max_points:
         failing = [f"{o.test_id} ({o.status}: {o.message['en'][:200]})"
-                   for o in reference.outcomes if o.status != "passed"]
+                   for o in reference.outcomes if o.status != Status.PASSED]
         problems.append(f"reference scored {reference.points:g}/{assignment.max_points:g}; "
                         f"failing: {'; '.join(failing)}")
     if skeleton.points != 0:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader.adjustments import Adjustment, AdjustmentError, import_file, parse
+from grader.results import IngestFacts, Lateness
 from grader.gradebook import SCHEMA_VERSION, Gradebook
 from grader.grades import grade, grades
 from grader.report.synthetic import outcome, result
@@ -29,9 +30,10 @@ reason = "図の軸ラベルがない"
 def late(student: str, points: float, penalty: float, status: str = "graded"):
     outcomes = (outcome("t.py::test_a", "passed" if points else "failed", 10.0),)
     return result(student, outcomes, status=status,
-                  extra={"late": {"deadline": "2026-05-01T00:00:00+09:00",
-                                  "submitted_at": "2026-05-02T00:00:00+09:00",
-                                  "days_late": 1, "penalty": penalty, "policy": "1/day"}})
+                  facts=IngestFacts(late=Lateness(deadline="2026-05-01T00:00:00+09:00",
+                                                  submitted_at="2026-05-02T00:00:00+09:00",
+                                                  days_late=1, penalty=penalty,
+                                                  policy="1/day")))
 
 
 def book_with(tmp_path: Path, *results) -> Gradebook:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from grader import export
+from grader.results import IngestFacts, Lateness
 from grader.adjustments import Adjustment
 from grader.gradebook import Gradebook
 from grader.report.synthetic import outcome, result
@@ -29,15 +30,15 @@ def rows(text: str) -> list[list[str]]:
 
 
 def sample() -> tuple[list, list[Adjustment]]:
-    late = {"late": {"deadline": "d", "submitted_at": "s", "days_late": 1, "penalty": 2.0,
-                     "policy": "2/day"}}
+    late = IngestFacts(late=Lateness(deadline="d", submitted_at="s", days_late=1, penalty=2.0,
+                                     policy="2/day"))
     results = [
         result("s1", (outcome("t.py::a", points=6.0), outcome("t.py::h", "failed", 4.0,
                                                                 hidden=True, message="boom",
                                                                 details="x=[1, 2]",
                                                                 output="x=[1, 2]"))),
         result("s2", (outcome("t.py::a", points=6.0), outcome("t.py::h", points=4.0,
-                                                                hidden=True)), extra=late),
+                                                                hidden=True)), facts=late),
         result("s3", status="missing", max_points=10.0),
         result("s4", status="error", error="worker died", max_points=10.0),
         result("s1", (outcome("u.py::a", points=5.0),), assignment="a2"),

@@ -328,7 +328,7 @@ def test_roster_adds_students_who_submitted_nothing(assignment, tmp_path: Path  
     assert sorted(found) == ["s1", "s2"]
     assert [w["id"] for w in found["s2"].warnings] == ["not_submitted"]
     assert found["s2"].job_spec(ROOT).missing_everything
-    assert found["s2"].job_spec(ROOT).extra["student_name"] == "B"
+    assert found["s2"].job_spec(ROOT).facts.student_name == "B"
 
 
 def test_without_a_roster_lms_students_get_a_clear_id(assignment, tmp_path: Path  # noqa: ANN001
@@ -412,8 +412,8 @@ def test_days_late_and_penalty(submitted: dt.datetime, days: int, penalty: float
         submitted += dt.timedelta(minutes=30)
     record, notes = late.assess(rules, submitted, max_points=39, time_source="git")
     assert record is not None
-    assert (record["days_late"], record["penalty"]) == (days, pytest.approx(penalty))
-    assert record["policy"] == "10%/day late, at most 30%, 60 min grace, last before " \
+    assert (record.days_late, record.penalty) == (days, pytest.approx(penalty))
+    assert record.policy == "10%/day late, at most 30%, 60 min grace, last before " \
         "deadline counts"
     assert [key for key, _ in notes] == (["late"] if days else
                                          ["late_within_grace"] if submitted > rules.deadline
@@ -423,9 +423,9 @@ def test_days_late_and_penalty(submitted: dt.datetime, days: int, penalty: float
 def test_points_penalties_and_lms_flags() -> None:
     rules = policy(penalty_per_day=2, max_penalty=5)
     record, _ = late.assess(rules, dt.datetime(2025, 5, 25, tzinfo=JST), max_points=39)
-    assert record and record["penalty"] == 5
+    assert record and record.penalty == 5
     record, notes = late.assess(rules, None, max_points=39, lms="Canvas", lms_late=True)
-    assert record and record["lms_flag"] and record["days_late"] is None
+    assert record and record.lms_flag and record.days_late is None
     assert notes == [("late_no_time", {"lms": "Canvas"})]
     assert late.assess(None, None, max_points=39, lms="Canvas", lms_late=True)[1][0][0] == \
         "lms_late_no_policy"

@@ -3,7 +3,7 @@
 Each test builds one batch of one source kind from the sample students in
 submissions/02_perceptron (whose expected points are in tests/expected/), grades it
 with grader.runner.grade into a temporary gradebook, and checks points, status,
-warnings and what ingest recorded (JobResult.extra). Several students share one batch
+warnings and what ingest recorded (JobResult.facts). Several students share one batch
 to keep the suite fast.
 
 Deadline used throughout: 2025-05-20 23:59 +09:00, 60 min grace, 10% of the maximum
@@ -132,11 +132,11 @@ def test_moodle_export(scratch_course: Course, tmp_path: Path) -> None:
     assert (yamada.status, yamada.points) == ("graded", 39)
     assert warning_ids(yamada) == ["renamed"]
     assert "Perceptron.py" in warning(yamada, "renamed")["message"]["en"]
-    assert yamada.extra["student_name"] == "山田 太郎"
-    assert yamada.extra["source"]["kind"] == "moodle"
-    assert yamada.extra["source"]["lms_id"] == "1001"
-    assert yamada.extra["discussion"].startswith("# 考察")
-    assert yamada.extra["late"]["days_late"] == 0 and yamada.extra["late"]["penalty"] == 0
+    assert yamada.facts.student_name == "山田 太郎"
+    assert yamada.facts.source["kind"] == "moodle"
+    assert yamada.facts.source["lms_id"] == "1001"
+    assert yamada.facts.discussion.startswith("# 考察")
+    assert yamada.facts.late.days_late == 0 and yamada.facts.late.penalty == 0
     assert yamada.submitted_at == "2025-05-20T21:30:00+09:00"
 
     suzuki = results["s2601002"]
@@ -144,11 +144,11 @@ def test_moodle_export(scratch_course: Course, tmp_path: Path) -> None:
     assert warning_ids(suzuki) == ["reencoded", "reencoded", "reencoded", "late"]
     assert "cp932" in warning(suzuki, "reencoded")["message"]["en"] or \
         "shift_jis" in warning(suzuki, "reencoded")["message"]["en"]
-    late = suzuki.extra["late"]
-    assert late["days_late"] == 2 and late["penalty"] == pytest.approx(7.8)
-    assert late["time_source"] == "archive" and late["deadline"] == DEADLINE.isoformat()
+    late = suzuki.facts.late
+    assert late.days_late == 2 and late.penalty == pytest.approx(7.8)
+    assert late.time_source == "archive" and late.deadline == DEADLINE.isoformat()
     assert "7.8" in warning(suzuki, "late")["message"]["ja"]
-    assert len(suzuki.extra["source"]["converted"]) == 3
+    assert len(suzuki.facts.source["converted"]) == 3
 
     sato = results["moodle_1003"]
     assert (sato.status, sato.points) == ("graded", 0)
@@ -228,17 +228,17 @@ def test_canvas_export(scratch_course: Course, tmp_path: Path) -> None:
     assert "perceptron.py" in converted["en"] and "google.colab" in converted["en"]
     assert "ノートブック" in converted["ja"]
     assert "cell 14" in warning(suzuki, "notebook_cell_dropped")["message"]["en"]
-    assert suzuki.extra["source"]["kind"] == "canvas"
-    assert suzuki.extra["source"]["converted"] == ["perceptron.ipynb: notebook -> perceptron.py"]
-    assert "late" not in suzuki.extra  # Canvas gives no time and did not say LATE
+    assert suzuki.facts.source["kind"] == "canvas"
+    assert suzuki.facts.source["converted"] == ["perceptron.ipynb: notebook -> perceptron.py"]
+    assert suzuki.facts.late is None  # Canvas gives no time and did not say LATE
     assert suzuki.duration < 30  # the demo's endless training did not run at import
 
     tanaka = results["s2602002"]
     assert (tanaka.status, tanaka.points) == ("graded", 34)
     assert warning_ids(tanaka) == ["renamed", "late_no_time"]
-    assert tanaka.extra["late"]["lms_flag"] is True
-    assert tanaka.extra["late"]["penalty"] == 0 and tanaka.extra["late"]["days_late"] is None
-    assert tanaka.extra["student_name"] == "Yuki Tanaka"
+    assert tanaka.facts.late.lms_flag is True
+    assert tanaka.facts.late.penalty == 0 and tanaka.facts.late.days_late is None
+    assert tanaka.facts.student_name == "Yuki Tanaka"
 
 
 # ----------------------------------------------------------------------------- a folder
@@ -329,18 +329,18 @@ def test_folder_of_git_repositories_zips_and_encodings(scratch_course: Course,
 
     kato_result = results["s2603010"]
     assert (kato_result.status, kato_result.points) == ("graded", 39)
-    assert kato_result.extra["source"]["kind"] == "git"
-    assert kato_result.extra["source"]["commit"] == good
+    assert kato_result.facts.source["kind"] == "git"
+    assert kato_result.facts.source["commit"] == good
     assert kato_result.submitted_at == (DEADLINE - dt.timedelta(hours=3)).isoformat()
-    assert kato_result.extra["late"]["days_late"] == 0
+    assert kato_result.facts.late.days_late == 0
     assert "git_after_deadline" in warning_ids(kato_result)
 
     ito_result = results["s2603011"]
     assert (ito_result.status, ito_result.points) == ("graded", 34)
     assert warning_ids(ito_result) == ["git_none_before_deadline", "id_mismatch", "late"]
-    assert ito_result.extra["late"]["days_late"] == 2
-    assert ito_result.extra["late"]["penalty"] == pytest.approx(7.8)
-    assert ito_result.extra["late"]["time_source"] == "git"
+    assert ito_result.facts.late.days_late == 2
+    assert ito_result.facts.late.penalty == pytest.approx(7.8)
+    assert ito_result.facts.late.time_source == "git"
 
     tricks = results["s2603001"]
     assert (tricks.status, tricks.points) == ("graded", 39)
@@ -368,9 +368,9 @@ def test_folder_of_git_repositories_zips_and_encodings(scratch_course: Course,
     windows = results["s2603004"]
     assert (windows.status, windows.points) == ("graded", 39)
     assert warning_ids(windows) == ["refused_link", "reencoded"]
-    assert windows.extra["source"]["converted"] == ["scripts/perceptron.py: cp932 -> utf-8"]
+    assert windows.facts.source["converted"] == ["scripts/perceptron.py: cp932 -> utf-8"]
     assert "ex_02_s2603004.py" in windows.files
-    assert json.dumps(windows.extra)  # plain data all the way down
+    assert json.dumps(windows.facts.to_dict())  # plain data all the way down
 
 
 def test_cli_grades_an_export_zip_with_a_roster(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from grader.adjustments import Adjustment
+from grader.results import IngestFacts
 from grader.publish import (
     PAGE_NAME,
     folder_name,
@@ -34,11 +35,11 @@ def klass() -> list:
                     artifacts=(curve("fit", [3.0, 2.0, 1.0], [3.0, 1.5, 0.5]),
                                {"kind": "image", "name": "f.png", "png_base64": script_png(),
                                 "title": {"ja": "図", "en": "figure"}}))),
-            extra={"student_name": name, "discussion": f"{secret}-discussion"},
+            facts=IngestFacts(student_name=name, discussion=f"{secret}-discussion"),
             output=f"{secret}-stray-output")
     return [one("b2400123", "Hanako Sato", "ALPHA"), one("b2400456", "Jiro Kato", "BRAVO"),
             result("b2400789", status="missing", max_points=3.0,
-                   extra={"student_name": "Ken Ito"}),
+                   facts=IngestFacts(student_name="Ken Ito")),
             result("b2400999", status="error", error="worker died at /srv/reference/x.py",
                    max_points=3.0)]
 

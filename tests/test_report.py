@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.results import IngestFacts, Lateness
 from grader import i18n
 from grader.adjustments import Adjustment
 from grader.paths import Course
@@ -56,10 +57,11 @@ def hostile_class() -> list[JobResult]:
                   warnings=({"id": "renamed", "file": f"<b>{HOSTILE}.py",
                              "message": {"ja": f"名前を変更 {HOSTILE}",
                                          "en": f"renamed {HOSTILE}"}},),
-                  extra={"discussion": f"</pre>{HOSTILE}考察", "student_name": HOSTILE,
-                         "late": {"deadline": "2026-05-01T00:00:00+09:00",
-                                  "submitted_at": "2026-05-03T10:00:00+09:00",
-                                  "days_late": 2, "penalty": 1.0, "policy": "-0.5/day"}})
+                  facts=IngestFacts(
+                      discussion=f"</pre>{HOSTILE}考察", student_name=HOSTILE,
+                      late=Lateness(deadline="2026-05-01T00:00:00+09:00",
+                                    submitted_at="2026-05-03T10:00:00+09:00",
+                                    days_late=2, penalty=1.0, policy="-0.5/day")))
     return [evil,
             result("nobody", status="missing", max_points=3.0),
             result("broken", status="error", error="Traceback: /srv/reference/secret.py",

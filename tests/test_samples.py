@@ -78,5 +78,5 @@ def test_sandbox_recorded(graded_classes: dict, assignment: str) -> None:
 
 
 def test_discussion_kept_for_manual_grading(graded_perceptron: dict[str, JobResult]) -> None:
-    assert "考察" in graded_perceptron["correct_sum"].extra["discussion"]
-    assert "考察" in graded_perceptron["correct_mean"].extra["discussion"]  # from the docstring
+    assert "考察" in graded_perceptron["correct_sum"].facts.discussion
+    assert "考察" in graded_perceptron["correct_mean"].facts.discussion  # from the docstring

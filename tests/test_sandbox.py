@@ -14,14 +14,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import grader.sandbox as sandbox
-from grader.judge.remote import (RemoteObject, StudentCrashed, StudentException,
-                                 StudentForbidden, StudentMemory, StudentNotImplemented,
-                                 StudentSession, StudentTimeout)
+from grader.sandbox import bwrap
+import grader.sandbox.isolation as isolation
+from grader.judge.errors import (StudentCrashed, StudentException, StudentForbidden,
+                                 StudentMemory, StudentNotImplemented, StudentTimeout)
+from grader.judge.proxies import RemoteObject
+from grader.judge.session import StudentSession
+from grader.manifest import Limits
 from grader.sandbox import (
     BUBBLEWRAP,
     FALLBACK,
-    Limits,
     ProcessWorker,
     Spawner,
     Worker,
@@ -280,7 +282,7 @@ def test_student_exception_names_the_line(session: StudentSession) -> None:
 
 
 def test_missing_module(session: StudentSession) -> None:
-    from grader.judge.remote import StudentMissing
+    from grader.judge.errors import StudentMissing
     with pytest.raises(StudentMissing):
         session.load("absent")
 
@@ -398,7 +400,7 @@ def test_shadowing_files_are_not_imported_by_the_worker(session: StudentSession)
 
 def test_environment_is_cleared(session: StudentSession) -> None:
     environment = session.load("student").environment()
-    assert set(environment) <= {*sandbox._worker_env("/tmp"), "PWD"}
+    assert set(environment) <= {*bwrap.worker_env("/tmp"), "PWD"}
     assert environment["OPENBLAS_NUM_THREADS"] == "1"
 
 
@@ -512,14 +514,14 @@ def test_threads_and_atexit_hooks_die_with_the_worker(session: StudentSession) -
 
 def test_fallback_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GRADER_ISOLATION", raising=False)
-    monkeypatch.setattr(sandbox, "_probe_result", {"result": "bwrap is not installed"})
-    monkeypatch.setattr(sandbox, "_warned", False)
+    monkeypatch.setattr(isolation, "_probe_result", {"result": "bwrap is not installed"})
+    monkeypatch.setattr(isolation, "_warned", False)
     with pytest.warns(RuntimeWarning, match="No namespace sandbox") as warned:
-        assert sandbox.choose_isolation("auto") == FALLBACK
-        assert sandbox.choose_isolation("auto") == FALLBACK
+        assert isolation.choose_isolation("auto") == FALLBACK
+        assert isolation.choose_isolation("auto") == FALLBACK
     assert len(warned) == 1
-    with pytest.raises(RuntimeError, match="bubblewrap was requested"):
-        sandbox.choose_isolation("bubblewrap")
+    with pytest.raises(isolation.IsolationUnavailable, match="bubblewrap was requested"):
+        isolation.choose_isolation("bubblewrap")
 
 
 def test_libraries_import_after_the_fork(session: StudentSession) -> None:

@@ -85,6 +85,7 @@ def discover(assignment: Assignment, submissions_dir: Path | None = None,
             if person.student_id not in submissions:
                 missing = Submission(assignment=assignment.name, student_id=person.student_id,
                                      source=str(base), student_name=person.name or None,
+                                     student_email=person.email or None,
                                      source_info={"kind": kind, "label": str(base)})
                 for expected in assignment.modules:
                     missing.modules[expected.module or ""] = None

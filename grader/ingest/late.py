@@ -1,10 +1,8 @@
 """Lateness: the manifest's deadline and policy applied to the time the source gives.
 
-The result goes to ``JobSpec.extra["late"]``::
-
-    {"deadline": iso, "submitted_at": iso or None, "days_late": int or None,
-     "penalty": points to subtract, "policy": "10%/day late, at most 50%, ...",
-     "time_source": "git" | "archive" | None, "lms_flag": True (Canvas said LATE)}
+The result is a :class:`grader.results.Lateness` (``IngestFacts.late``): the deadline,
+the submission time (None when the source gives none), the days late, the penalty in
+points, the policy in words, where the time came from, and whether the LMS said LATE.
 
 Days late count every started 24 hours after the deadline, once the grace period is
 over (one minute past a 23:59 deadline without grace is one day). The penalty is in
@@ -16,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 from grader.manifest import LatePolicy
-from grader.results import round_points
+from grader.results import Lateness, round_points
 
 Note = tuple[str, dict]
 
@@ -49,27 +48,24 @@ def penalty(policy: LatePolicy, days: int, max_points: float) -> float:
 
 def assess(policy: LatePolicy | None, submitted_at: dt.datetime | None, *,
            max_points: float, time_source: str | None = None, lms: str = "",
-           lms_late: bool = False) -> tuple[dict | None, list[Note]]:
-    """``extra["late"]`` (None when there is nothing to say) and warnings for the report."""
+           lms_late: bool = False) -> tuple[Lateness | None, list[Note]]:
+    """The lateness (None when there is nothing to say) and warnings for the report."""
     if policy is None:
         if lms_late:
             return None, [("lms_late_no_policy", {"lms": lms})]
         return None, []
     submitted_at = aware(submitted_at, policy)
-    late: dict = {"deadline": policy.deadline.isoformat(), "submitted_at": None,
-                  "days_late": None, "penalty": 0.0, "policy": policy.summary(),
-                  "time_source": time_source}
-    if lms_late:
-        late["lms_flag"] = True
+    late = Lateness(deadline=policy.deadline.isoformat(), policy=policy.summary(),
+                    time_source=time_source, lms_flag=lms_late)
     if submitted_at is None:
         if lms_late:
             return late, [("late_no_time", {"lms": lms})]
         return None, []
     days = days_late(policy, submitted_at)
-    late.update(submitted_at=submitted_at.isoformat(), days_late=days,
-                penalty=penalty(policy, days, max_points))
+    late = replace(late, submitted_at=submitted_at.isoformat(), days_late=days,
+                   penalty=penalty(policy, days, max_points))
     params = {"submitted": _moment(submitted_at), "deadline": _moment(policy.deadline),
-              "days": days, "penalty": late["penalty"], "policy": policy.summary(),
+              "days": days, "penalty": late.penalty, "policy": policy.summary(),
               "source": {"ja": "", "en": ""}}
     if time_source:
         from grader import i18n

@@ -49,6 +49,7 @@ class Identity:
     student_id: str
     name: str | None = None
     notes: tuple[tuple[str, dict], ...] = ()
+    email: str | None = None
 
 
 @dataclass
@@ -77,7 +78,8 @@ def identify(intake: Intake, roster: Roster | None) -> Identity:
         person = roster.find(lms_id=intake.lms_id, key=None if lms else intake.key,
                              name=intake.name)
         if person is not None:
-            return Identity(person.student_id, person.name or intake.name)
+            return Identity(person.student_id, person.name or intake.name,
+                            email=person.email or None)
     if not lms:
         notes = (("unknown_identity", {"who": intake.key, "student": intake.key}),) \
             if roster is not None else ()
@@ -286,7 +288,8 @@ STEPS: tuple[Callable[[State], None], ...] = (
 def build(intake: Intake, assignment: Assignment, identity: Identity) -> Submission:
     """One student's submission, through every step."""
     submission = Submission(assignment=assignment.name, student_id=identity.student_id,
-                            source=intake.label, student_name=identity.name)
+                            source=intake.label, student_name=identity.name,
+                            student_email=identity.email)
     state = State(intake, assignment, submission)
     report_source(state, identity)
     for step in STEPS:

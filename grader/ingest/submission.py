@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import i18n
-from grader.results import JobSpec
+from grader.results import IngestFacts, JobSpec, Lateness
 
 
 @dataclass
@@ -27,11 +27,12 @@ class Submission:
     source: str = ""
     """Where the files came from (a path, an archive, a commit), for people."""
     student_name: str | None = None
+    student_email: str | None = None
     source_info: dict = field(default_factory=dict)
-    """``JobSpec.extra["source"]``: ``kind`` (folder, zip, moodle, canvas, git), ``label``,
+    """``IngestFacts.source``: ``kind`` (folder, zip, moodle, canvas, git), ``label``,
     and what ingest did (``converted``: notebooks and re-encoded files)."""
-    late: dict | None = None
-    """``JobSpec.extra["late"]`` (see grader/ingest/late.py)."""
+    late: Lateness | None = None
+    """The deadline applied (see grader/ingest/late.py)."""
 
     def warn(self, key: str, file: str = "", **params: object) -> None:
         self.warnings.append({"id": key, "file": file,
@@ -45,8 +46,8 @@ class Submission:
         digest.update((self.discussion or "").encode())
         if self.submitted_at or self.late:
             # A resubmission of the same files at another time can change the penalty.
-            digest.update(json.dumps([self.submitted_at, (self.late or {}).get("penalty")])
-                          .encode())
+            penalty = self.late.penalty if self.late is not None else None
+            digest.update(json.dumps([self.submitted_at, penalty]).encode())
         return digest.hexdigest()
 
     @property
@@ -57,18 +58,13 @@ class Submission:
         for name in self.files:  # the worker writes these into scripts/: plain names only
             if "/" in name or "\\" in name or name in ("", ".", ".."):
                 raise ValueError(f"graded file name {name!r} is not a plain file name")
-        extra: dict = {}
-        if self.discussion:
-            extra["discussion"] = self.discussion
-        if self.student_name:
-            extra["student_name"] = self.student_name
-        if self.source_info:
-            extra["source"] = dict(self.source_info)
-        if self.late is not None:
-            extra["late"] = dict(self.late)
+        facts = IngestFacts(discussion=self.discussion or None,
+                            student_name=self.student_name or None,
+                            email=self.student_email or None,
+                            source=dict(self.source_info), late=self.late)
         return JobSpec(assignment=self.assignment, student_id=self.student_id,
                        files=dict(self.files), modules=dict(self.modules),
                        submission_hash=self.content_hash, course_root=str(course_root),
                        warnings=tuple(self.warnings), submitted_at=self.submitted_at,
                        isolation=isolation, missing_everything=self.nothing_submitted,
-                       extra=extra)
+                       facts=facts)

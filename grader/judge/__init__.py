@@ -1,7 +1,7 @@
 """The trusted judge: pytest over public and hidden tests, with the reference loaded.
 
 Student code never runs here; it runs in a sandboxed worker reached through
-``grader.judge.remote``.
+``grader.judge.session`` (proxies in ``proxies``).
 """
 
 from __future__ import annotations

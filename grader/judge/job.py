@@ -21,11 +21,11 @@ import pytest
 from grader import i18n
 from grader.judge import SCORING_FILES
 from grader.judge.plugin import ItemRecord, JudgePlugin
-from grader.judge.remote import StudentSession
+from grader.judge.session import StudentSession
 from grader.manifest import (Assignment, ManifestError, check_against_collected,
                              check_against_files, load_assignment, suite_hash)
 from grader.paths import Course
-from grader.results import JobResult, JobSpec, TestOutcome, round_points, sum_points
+from grader.results import JobResult, JobSpec, JobStatus, Status, TestOutcome, round_points
 from grader.sandbox import Spawner, Worker, choose_isolation, describe_isolation
 
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
@@ -34,12 +34,6 @@ PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
 UNUSED_PLUGINS = ("cacheprovider", "stepwise", "warnings", "legacypath", "doctest",
                   "junitxml", "pastebin", "unittest", "setuponly", "setupplan", "debugging",
                   "faulthandler", "unraisableexception", "threadexception", "logging")
-
-# Severity for folding parametrized cases: the worst case decides the test's status.
-_SEVERITY = {status: rank for rank, status in enumerate(
-    ("passed", "skipped", "failed", "not_implemented", "missing", "forbidden", "memory",
-     "timeout", "crashed", "error"))}
-
 
 _spawners: dict[str, Spawner] = {}
 
@@ -132,14 +126,12 @@ def _missing_result(spec: JobSpec, assignment: Assignment, suite: str,
         f.name for f in assignment.files if not f.optional))
     outcomes = tuple(
         TestOutcome(test_id=test.id, title=test.title, hidden=test.hidden, points=test.points,
-                    earned=0.0, status="missing", message=message, cases=1, cases_passed=0)
+                    earned=0.0, status=Status.MISSING, message=message, cases=1,
+                    cases_passed=0)
         for test in assignment.tests)
-    return JobResult(assignment=spec.assignment, student_id=spec.student_id, status="missing",
-                     points=0.0, max_points=assignment.max_points,
-                     submission_hash=spec.submission_hash, suite_hash=suite,
-                     started_at=started_at, outcomes=outcomes, warnings=spec.warnings,
-                     submitted_at=spec.submitted_at, files=tuple(sorted(spec.files)),
-                     extra=dict(spec.extra))
+    return JobResult.of(spec, status=JobStatus.MISSING, suite_hash=suite,
+                        max_points=assignment.max_points, outcomes=outcomes,
+                        started_at=started_at)
 
 
 def fold_outcomes(assignment: Assignment, records: dict[str, ItemRecord]) -> list[TestOutcome]:
@@ -153,13 +145,14 @@ def fold_outcomes(assignment: Assignment, records: dict[str, ItemRecord]) -> lis
         if not cases:
             outcomes.append(TestOutcome(
                 test_id=test.id, title=test.title, hidden=test.hidden, points=test.points,
-                earned=0.0, status="error", message=i18n.message("grader.never_reported")))
+                earned=0.0, status=Status.ERROR,
+                message=i18n.message("grader.never_reported")))
             continue
-        passed = [case for case in cases if case.status == "passed"]
-        worst = max(cases, key=lambda case: _SEVERITY.get(case.status, 99))
+        passed = [case for case in cases if case.status == Status.PASSED]
+        worst = max(cases, key=lambda case: case.status.severity)
         earned = round_points(test.points * len(passed) / len(cases))
         message = worst.message
-        if len(cases) > 1 and worst.status != "passed":
+        if len(cases) > 1 and worst.status != Status.PASSED:
             case_id = worst.key[len(test.id):]
             message = {lang: f"{case_id} {text}" for lang, text in worst.message.items()}
         outcomes.append(TestOutcome(
@@ -183,7 +176,7 @@ def _result(spec: JobSpec, assignment: Assignment, suite: str, plugin: JudgePlug
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not problems:
         problems.append(f"pytest exited with {pytest.ExitCode(exit_code).name}")
     outcomes = fold_outcomes(assignment, plugin.records)
-    faults = [o for o in outcomes if o.status == "error"]
+    faults = [o for o in outcomes if o.status == Status.ERROR]
     if problems or faults:
         detail = "; ".join(problems) or "; ".join(
             f"{o.test_id}: {o.message['en']}" for o in faults)
@@ -191,11 +184,8 @@ def _result(spec: JobSpec, assignment: Assignment, suite: str, plugin: JudgePlug
                                  tuple(outcomes)).with_changes(
             isolation=describe_isolation(isolation, session.hello), started_at=started_at,
             duration=round(duration, 3), events=tuple(session.events))
-    return JobResult(
-        assignment=spec.assignment, student_id=spec.student_id, status="graded",
-        points=sum_points([o.earned for o in outcomes]), max_points=assignment.max_points,
-        submission_hash=spec.submission_hash, suite_hash=suite,
-        isolation=describe_isolation(isolation, session.hello), started_at=started_at,
-        duration=round(duration, 3), outcomes=tuple(outcomes), warnings=spec.warnings,
-        output=session.take_output()[:16_384], files=tuple(sorted(spec.files)),
-        submitted_at=spec.submitted_at, events=tuple(session.events), extra=dict(spec.extra))
+    return JobResult.of(
+        spec, status=JobStatus.GRADED, suite_hash=suite, max_points=assignment.max_points,
+        outcomes=outcomes, isolation=describe_isolation(isolation, session.hello),
+        started_at=started_at, duration=round(duration, 3),
+        output=session.take_output()[:16_384], events=tuple(session.events))

@@ -33,8 +33,11 @@ import pytest
 
 from grader import i18n
 from grader.i18n import Bilingual
-from grader.judge.remote import GraderFault, RemoteObject, StudentError, StudentSession
+from grader.judge.errors import GraderFault, StudentError
+from grader.judge.proxies import RemoteObject
+from grader.judge.session import StudentSession
 from grader.manifest import Assignment
+from grader.results import Status
 
 
 @dataclass
@@ -42,7 +45,7 @@ class ItemRecord:
     """What one collected test item produced."""
 
     key: str
-    status: str = "skipped"
+    status: Status = Status.SKIPPED
     message: Bilingual = field(default_factory=lambda: i18n.message("grader.never_reported"))
     details: str = ""
     diagnoses: list[str] = field(default_factory=list)
@@ -234,7 +237,7 @@ class JudgePlugin:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         if time.monotonic() > self.session.deadline:
             record = self._record(item.nodeid)
-            record.status = "timeout"
+            record.status = Status.TIMEOUT
             record.message = i18n.message("student.job_timeout",
                                           seconds=self.session.limits.job_timeout)
             record.reported = True
@@ -253,7 +256,7 @@ class JudgePlugin:
         elif call.when == "call":
             self._set(record, call, report, blame_grader=False)
         else:
-            if report.failed and record.status == "passed":
+            if report.failed and record.status == Status.PASSED:
                 self._set(record, call, report, blame_grader=True)
             record.output = _capped(record.output + self.session.take_output())
 
@@ -265,9 +268,9 @@ class JudgePlugin:
         if isinstance(error, StudentError) and error.withheld and test is not None \
                 and test.hidden:
             message = error.withheld  # the student's own text may carry the hidden inputs
-        if blame_grader and status == "failed" and not isinstance(error, StudentError):
+        if blame_grader and status == Status.FAILED and not isinstance(error, StudentError):
             # A fixture or teardown failed: the suite's fault, not the student's.
-            status = "error"
+            status = Status.ERROR
             message = i18n.message("grader.test_error", type=type(error).__name__,
                                    message=str(error)[:300])
             details = str(call.excinfo.getrepr(style="short"))[-3000:] if call.excinfo else ""
@@ -282,33 +285,33 @@ def _short_failure(excinfo: pytest.ExceptionInfo[BaseException], *args: object,
 
 
 def classify(call: pytest.CallInfo, report: pytest.TestReport
-             ) -> tuple[str, Bilingual, str, list[str]]:
+             ) -> tuple[Status, Bilingual, str, list[str]]:
     """(status, message, details, diagnoses) for one phase of a test."""
     if call.excinfo is None:
         if report.skipped:
-            return "skipped", i18n.message("status.skipped"), "", []
-        return "passed", i18n.message("status.passed"), "", []
+            return Status.SKIPPED, i18n.message("status.skipped"), "", []
+        return Status.PASSED, i18n.message("status.passed"), "", []
     error = call.excinfo.value
     if isinstance(error, StudentError):
-        return error.status, error.message, error.details, []
+        return Status(error.status), error.message, error.details, []
     if isinstance(error, GraderFault):
-        return "error", i18n.message("grader.test_error", type="GraderFault",
+        return Status.ERROR, i18n.message("grader.test_error", type="GraderFault",
                                      message=str(error)), "", []
     bilingual = getattr(error, "bilingual", None)
     if isinstance(bilingual, dict) and all(isinstance(bilingual.get(k), str)
                                            for k in i18n.LANGUAGES):
         details = getattr(error, "details", "")
         diagnoses = [str(d) for d in getattr(error, "diagnoses", ()) or ()]
-        return "failed", {k: bilingual[k] for k in i18n.LANGUAGES}, \
+        return Status.FAILED, {k: bilingual[k] for k in i18n.LANGUAGES}, \
             details if isinstance(details, str) else "", diagnoses
     if report.skipped:
-        return "skipped", i18n.same(str(error)[:500]), "", []
+        return Status.SKIPPED, i18n.same(str(error)[:500]), "", []
     if isinstance(error, AssertionError):
-        return "failed", i18n.same(str(error)[:2000] or "assertion failed"), "", []
+        return Status.FAILED, i18n.same(str(error)[:2000] or "assertion failed"), "", []
     if isinstance(error, pytest.fail.Exception):
-        return "failed", i18n.same(str(error)[:2000]), "", []
+        return Status.FAILED, i18n.same(str(error)[:2000]), "", []
     # Anything else raised while checking the student's result: the check could not
     # complete on what the student returned (validate() proves the suite itself works).
     text = f"{type(error).__name__}: {str(error)[:500]}"
-    return "failed", i18n.message("student.check_crashed", detail=text), \
+    return Status.FAILED, i18n.message("student.check_crashed", detail=text), \
         str(call.excinfo.getrepr(style="short"))[-3000:], []

@@ -13,7 +13,7 @@ import random
 from functools import cache
 
 from grader.i18n import same
-from grader.results import JobResult, TestOutcome, sum_points
+from grader.results import IngestFacts, JobResult, JobStatus, Status, TestOutcome, sum_points
 
 
 def outcome(test_id: str, status: str = "passed", points: float = 1.0, *,
@@ -22,26 +22,27 @@ def outcome(test_id: str, status: str = "passed", points: float = 1.0, *,
             notes: tuple[dict, ...] = ()) -> TestOutcome:
     return TestOutcome(test_id=test_id, title={"ja": f"テスト {test_id}", "en": f"test {test_id}"},
                        hidden=hidden, points=points,
-                       earned=points if status == "passed" else 0.0, status=status,
+                       earned=points if status == Status.PASSED else 0.0,
+                       status=Status(status),
                        message=same(message) if message else {"ja": "", "en": ""},
                        details=details, output=output, diagnoses=diagnoses,
                        artifacts=artifacts, notes=notes)
 
 
 def result(student_id: str, outcomes: tuple[TestOutcome, ...] = (), *,
-           assignment: str = "a1", status: str = "graded", extra: dict | None = None,
+           assignment: str = "a1", status: str = "graded", facts: IngestFacts | None = None,
            output: str = "", warnings: tuple[dict, ...] = (), error: str = "",
            submitted_at: str | None = "2026-05-01T10:00:00+09:00",
            max_points: float | None = None) -> JobResult:
     return JobResult(
-        assignment=assignment, student_id=student_id, status=status,
+        assignment=assignment, student_id=student_id, status=JobStatus(status),
         points=sum_points([o.earned for o in outcomes]),
         max_points=max_points if max_points is not None else sum_points(
             [o.points for o in outcomes]),
         submission_hash=f"h-{student_id}", suite_hash="suite", isolation="test",
         started_at="2026-05-02T09:00:00+09:00", duration=1.5, outcomes=outcomes,
         warnings=warnings, error=error, output=output, submitted_at=submitted_at,
-        extra=dict(extra or {}))
+        facts=facts or IngestFacts())
 
 
 def curve(name: str, student: list[float], reference: list[float]) -> dict:
@@ -101,5 +102,5 @@ def synthetic_class(students: int = 300, assignment: str = "02_perceptron",
                 diagnoses=("pc_update_sign",) if failed and index == 21 else (),
                 artifacts=artifacts, output="epoch 1 loss 0.5\n" if index == 14 else ""))
         results.append(result(student_id, tuple(outcomes), assignment=assignment,
-                              extra={"student_name": f"学生 {number}"}))
+                              facts=IngestFacts(student_name=f"学生 {number}")))
     return results

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from grader.grades import Grade
 from grader.i18n import Bilingual
 from grader.report import plots
-from grader.results import JobResult, TestOutcome, sum_points
+from grader.results import JobResult, JobStatus, Status, TestOutcome, sum_points
 
 MAX_OUTPUT_CHARS = 8_000
 """Captured output shown per block; the rest is cut with a note."""
@@ -190,7 +190,7 @@ def _message(value: object, lang: str) -> str:
 
 def test_view(outcome: TestOutcome, lang: str, audience: str, t: Translate) -> TestView:
     hide = audience == "student" and outcome.hidden
-    failed = outcome.status != "passed"
+    failed = outcome.status != Status.PASSED
     details = capped(outcome.details) if failed and not hide else None
     output = capped(outcome.output) if not hide else None
     return TestView(
@@ -207,18 +207,13 @@ def test_view(outcome: TestOutcome, lang: str, audience: str, t: Translate) -> T
 
 def _late(grade: Grade) -> LateView | None:
     late = grade.late
-    if not late:
+    if late is None:
         return None
-    try:
-        days = int(late.get("days_late") or 0)
-    except (TypeError, ValueError):
-        days = 0
-    return LateView(days_late=days,
-                    flagged=bool(late.get("lms_flag")) and late.get("days_late") is None,
-                    deadline=str(late.get("deadline") or ""),
-                    submitted_at=str(late.get("submitted_at") or ""),
+    return LateView(days_late=late.days_late or 0,
+                    flagged=late.lms_flag and late.days_late is None,
+                    deadline=late.deadline, submitted_at=late.submitted_at or "",
                     penalty=grade.late_penalty, waived=grade.penalty_waived,
-                    policy=str(late.get("policy") or ""))
+                    policy=late.policy)
 
 
 def _event(event: dict) -> str:
@@ -228,14 +223,14 @@ def _event(event: dict) -> str:
 def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
                     catalogue: Catalogue, t: Translate) -> AssignmentView:
     instructor = audience == "instructor"
-    if result.status == "missing":
+    if result.status == JobStatus.MISSING:
         note = t("report.no_submission")
-    elif result.status == "error":
+    elif result.status == JobStatus.ERROR:
         note = t("report.grader_error_student")
     else:
         note = ""
     error = (t("report.grader_error", error=result.error)
-             if instructor and result.status == "error" and result.error else "")
+             if instructor and result.status == JobStatus.ERROR and result.error else "")
     title = catalogue.titles.get(result.assignment)
     tests = tuple(test_view(o, lang, audience, t) for o in result.outcomes)
     return AssignmentView(
@@ -254,14 +249,14 @@ def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
         warnings=tuple(WarningView(text=_message(w.get("message"), lang) or str(w.get("id")),
                                    file=str(w.get("file") or ""))
                        for w in result.warnings if isinstance(w, dict)),
-        discussion=capped(result.extra.get("discussion"), MAX_DISCUSSION_CHARS),
+        discussion=capped(result.facts.discussion, MAX_DISCUSSION_CHARS),
         # Output not attributed to a test may come from the hidden tests (the judge runs
         # them last): only the instructor sees it.
         output=capped(result.output) if instructor else None,
         events=tuple(_event(e) for e in result.events if isinstance(e, dict))
         if instructor else (),
-        tests=tests, passed=sum(v.status == "passed" for v in tests),
-        failed=sum(v.status != "passed" for v in tests))
+        tests=tests, passed=sum(v.status == Status.PASSED for v in tests),
+        failed=sum(v.status != Status.PASSED for v in tests))
 
 
 def student_page(student_id: str, results: list[JobResult], grades: dict, lang: str,
@@ -275,10 +270,9 @@ def student_page(student_id: str, results: list[JobResult], grades: dict, lang: 
         raise ValueError("a student page may only hold that student's results")
     views = tuple(assignment_view(r, grades[(r.student_id, r.assignment)], lang, audience,
                                   catalogue, t) for r in own)
-    name = next((str(r.extra["student_name"]) for r in own if r.extra.get("student_name")),
-                "")
-    submitted = sorted(str(r.submitted_at or (r.extra.get("late") or {}).get("submitted_at")
-                           or "") for r in own)
+    name = next((r.facts.student_name for r in own if r.facts.student_name), "")
+    submitted = sorted(r.submitted_at or (r.facts.late.submitted_at if r.facts.late else "")
+                       or "" for r in own)
     return StudentPage(
         audience=audience, student_id=student_id, name=name,
         submitted_at=submitted[-1] if submitted else "",
@@ -389,8 +383,8 @@ def dashboard(results: list[JobResult], grades: dict, lang: str, catalogue: Cata
                               late=bool(grade.late and grade.late_penalty > 0),
                               adjusted=bool(grade.adjustments),
                               sort=grade.final if grade.final is not None else -1.0))
-        student_name = next((str(r.extra["student_name"]) for r in own.values()
-                             if r.extra.get("student_name")), "")
+        student_name = next((r.facts.student_name for r in own.values()
+                             if r.facts.student_name), "")
         rows.append(Row(student_id=student_id, name=student_name, href=href(student_id),
                         cells=tuple(cells),
                         total=sum_points([c.final or 0.0 for c in cells if c])))
@@ -404,7 +398,7 @@ def dashboard(results: list[JobResult], grades: dict, lang: str, catalogue: Cata
 
 def _summary(name: str, own: list[JobResult], grades: dict, lang: str, catalogue: Catalogue,
              t: Translate) -> Summary:
-    graded = [r for r in own if r.status == "graded"]
+    graded = [r for r in own if r.status == JobStatus.GRADED]
     finals = [g.final for r in graded
               if (g := grades[(r.student_id, r.assignment)]).final is not None]
     tests: dict[str, list[TestOutcome]] = defaultdict(list)
@@ -418,8 +412,8 @@ def _summary(name: str, own: list[JobResult], grades: dict, lang: str, catalogue
                 students_with[diagnosis].add(result.student_id)
     rates = []
     for test_id, outcomes in tests.items():
-        passed = sum(o.status == "passed" for o in outcomes)
-        others = Counter(o.status for o in outcomes if o.status != "passed")
+        passed = sum(o.status == Status.PASSED for o in outcomes)
+        others = Counter(o.status for o in outcomes if o.status != Status.PASSED)
         rates.append(TestRate(
             test_id=test_id, title=_message(outcomes[0].title, lang) or test_id,
             hidden=outcomes[0].hidden, percent=round(100 * passed / len(outcomes)),
@@ -430,8 +424,8 @@ def _summary(name: str, own: list[JobResult], grades: dict, lang: str, catalogue
     max_points = max((r.max_points for r in own), default=0.0)
     return Summary(
         name=name, title=_message(catalogue.titles.get(name), lang) or name, count=len(own),
-        graded=len(graded), missing=sum(r.status == "missing" for r in own),
-        errors=sum(r.status == "error" for r in own),
+        graded=len(graded), missing=sum(r.status == JobStatus.MISSING for r in own),
+        errors=sum(r.status == JobStatus.ERROR for r in own),
         late=sum(1 for r in own if grades[(r.student_id, r.assignment)].late_penalty > 0),
         mean=round(statistics.fmean(finals), 2) if finals else 0.0,
         median=round(statistics.median(finals), 2) if finals else 0.0,

@@ -13,14 +13,7 @@ it forks a child that
    seccomp: see ``confine``) and serves the judge (``server.run_worker``).
 
 So each submission still gets a sandbox of its own, never reused; only the start-up is
-shared. Control messages (JSON, with file descriptors attached) travel on a
-SOCK_SEQPACKET socket:
-
-judge -> zygote  ``{"op": "spawn", "id": N, "job": DIR, "config": {...}}`` + [channel, output]
-                 ``{"op": "kill", "id": N}``
-zygote -> judge  ``{"ready": pid}``, ``{"spawned": N}``, ``{"exited": N, "status": code}``
-
-An exit status above 128 means the worker was killed by signal ``status - 128``.
+shared. The control messages are typed and versioned in ``zygote_protocol``.
 """
 
 from __future__ import annotations
@@ -33,9 +26,8 @@ import select
 import signal
 import socket
 import sys
-from typing import Any
-
 from grader.worker import confine
+from grader.worker import zygote_protocol as protocol
 
 
 def _preload(modules: list[str]) -> list[str]:
@@ -79,11 +71,12 @@ def _warm_up(loaded: list[str]) -> None:
         plt.close(figure)
 
 
-def _send(control: socket.socket, message: dict) -> None:
-    control.send(json.dumps(message).encode())
+def _send(control: socket.socket, message: protocol.Message) -> None:
+    control.send(protocol.encode(message))
 
 
-def _child(config: dict, request: dict, fds: list[int], control: socket.socket) -> None:
+def _child(config: dict, request: protocol.Spawn, fds: list[int],
+           control: socket.socket) -> None:
     """In the forked child: isolate, confine, serve. Never returns."""
     try:
         channel_fd, output_fd = fds
@@ -103,7 +96,7 @@ def _child(config: dict, request: dict, fds: list[int], control: socket.socket) 
         os.dup2(output_fd, 1)
         os.dup2(output_fd, 2)
         confine.die_with_parent()
-        worker = dict(request["config"], fd=channel_fd)
+        worker = dict(request.config, fd=channel_fd)
         if config["namespaces"]:
             confine.unshare(confine.CLONE_NEWPID | confine.CLONE_NEWNET | confine.CLONE_NEWIPC
                             | confine.CLONE_NEWNS)
@@ -113,9 +106,8 @@ def _child(config: dict, request: dict, fds: list[int], control: socket.socket) 
                 code = os.waitstatus_to_exitcode(status)
                 os._exit(code if code >= 0 else 128 - code)
             confine.die_with_parent()
-            confine.private_mounts(os.path.join(config["jobs_dir"], request["job"]),
-                                   config["inside"], config["jobs_dir"],
-                                   int(request.get("tmp_mb", 128)),
+            confine.private_mounts(os.path.join(config["jobs_dir"], request.job),
+                                   config["inside"], config["jobs_dir"], request.tmp_mb,
                                    keep=config.get("python_paths", []))
             confine.drop_capabilities()
             worker["namespaces"] = ["pid", "net", "ipc", "mount"]
@@ -145,7 +137,7 @@ def serve(config: dict) -> None:
     os.set_blocking(wake_write, False)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
-    _send(control, {"ready": os.getpid(), "preloaded": loaded})
+    _send(control, protocol.Ready(pid=os.getpid(), preloaded=loaded, version=protocol.VERSION))
     while True:
         while children:
             try:
@@ -157,7 +149,8 @@ def serve(config: dict) -> None:
             code = os.waitstatus_to_exitcode(status)
             spawn_id = children.pop(pid, None)
             if spawn_id is not None:
-                _send(control, {"exited": spawn_id, "status": code if code >= 0 else 128 - code})
+                _send(control, protocol.Exited(id=spawn_id,
+                                               status=code if code >= 0 else 128 - code))
         ready, _, _ = select.select([control.fileno(), wake_read], [], [], 1.0)
         if wake_read in ready:
             try:
@@ -169,8 +162,8 @@ def serve(config: dict) -> None:
         data, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
         if not data:
             break  # the judge is gone
-        request: dict[str, Any] = json.loads(data)
-        if request["op"] == "spawn":
+        request = protocol.decode(data)
+        if isinstance(request, protocol.Spawn):
             pid = os.fork()
             if pid == 0:
                 signal.set_wakeup_fd(-1)
@@ -180,11 +173,11 @@ def serve(config: dict) -> None:
                 _child(config, request, fds, control)
             for fd in fds:
                 os.close(fd)
-            children[pid] = request["id"]
-            _send(control, {"spawned": request["id"]})
-        elif request["op"] == "kill":
+            children[pid] = request.id
+            _send(control, protocol.Spawned(id=request.id))
+        elif isinstance(request, protocol.Kill):
             for pid, spawn_id in list(children.items()):
-                if spawn_id == request["id"]:
+                if spawn_id == request.id:
                     try:
                         os.kill(pid, signal.SIGKILL)
                     except ProcessLookupError:
