@@ -1,8 +1,9 @@
 """Manual adjustments: points for the written discussion, a late-penalty waiver, ...
 
-An instructor keeps them in a CSV or TOML file and imports it with
-``grader adjust FILE``. Each entry names the student, the assignment, the points to add
-(negative to subtract), whether the late penalty is waived, why, and who decided.
+An instructor keeps them in a CSV or TOML file and imports it with ``grader adjust
+FILE`` (``grader.gradebook.import_file`` stores them). Each entry names the student, the
+assignment, the points to add (negative to subtract), whether the late penalty is
+waived, why, and who decided.
 
 CSV (UTF-8, a header row; ``points``, ``waive_late_penalty`` and ``by`` optional)::
 
@@ -28,24 +29,20 @@ under a second name is refused, so a copied file cannot count twice.
 from __future__ import annotations
 
 import csv
-import getpass
-import hashlib
 import io
 import math
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from grader.gradebook import Gradebook
+from grader.errors import UserError
 
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "waive", "waived", "はい", "○", "✓"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "いいえ"}
 CSV_COLUMNS = ("student_id", "assignment", "points", "waive_late_penalty", "reason", "by")
 
 
-class AdjustmentError(Exception):
+class AdjustmentError(UserError):
     """The adjustments file cannot be used as it is; the message says where and why."""
 
 
@@ -71,16 +68,6 @@ class Adjustment:
                 "points": self.points, "waive_late_penalty": self.waive_late_penalty,
                 "reason": self.reason, "by": self.by, "source": self.source,
                 "imported_at": self.imported_at}
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    source: str
-    outcome: str
-    """``added`` (a new source), ``replaced`` (a new version of a source) or ``unchanged``."""
-    entries: int
-    unknown: tuple[tuple[str, str], ...] = ()
-    """(student, assignment) pairs with no result in the gradebook (kept all the same)."""
 
 
 def _flag(value: Any, where: str) -> bool:
@@ -154,17 +141,3 @@ def parse(data: bytes, name: str, default_by: str) -> list[Adjustment]:
     return [_entry(row, default_by, f"{name} line {reader.line_num}")
             for row in reader if any((value or "").strip() for value in row.values()
                                      if isinstance(value, str))]
-
-
-def import_file(book: Gradebook, path: Path, by: str | None = None,
-                source: str | None = None) -> ImportSummary:
-    """Read ``path`` and store its entries in the gradebook (idempotent, see module doc)."""
-    data = path.read_bytes()
-    entries = parse(data, path.name, by or getpass.getuser())
-    name = source or path.name
-    outcome = book.import_adjustments(
-        source=name, path=str(path.resolve()), sha256=hashlib.sha256(data).hexdigest(),
-        entries=entries, imported_by=by or getpass.getuser())
-    graded = {(r.student_id, r.assignment) for r in book.current()}
-    unknown = tuple(sorted({(e.student_id, e.assignment) for e in entries} - graded))
-    return ImportSummary(source=name, outcome=outcome, entries=len(entries), unknown=unknown)

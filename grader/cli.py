@@ -1,8 +1,9 @@
-"""Command line: ``grader grade | validate | export | report | publish | adjust``.
+"""Command line: ``grader grade | validate | export | report | publish | adjust | ...``.
 
 Thin glue: each command parses its options and calls one module's function. Errors a
-person can act on are printed as one line (exit code 2); unexpected ones keep their
-traceback.
+person can act on (``grader.errors.UserError`` and its subclasses, raised anywhere) are
+caught once, by the command group, and printed as one line (exit code 2); anything else
+is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -14,30 +15,44 @@ from pathlib import Path
 import click
 
 from grader import __version__
-from grader.manifest import ManifestError
-from grader.paths import Course, CourseNotFound
+from grader.errors import UserError
+from grader.paths import Course
 
 
 class UsageProblem(click.ClickException):
     exit_code = 2
 
 
+class Commands(click.Group):
+    """The command group: turns a UserError from any command into one line, exit 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            raise UsageProblem(str(error)) from None
+
+
 def _course(path: str | None) -> Course:
-    try:
-        return Course.locate(path)
-    except CourseNotFound as error:
-        raise UsageProblem(str(error)) from None
+    return Course.locate(path)
 
 
-def _default(course: Course, value: str | None, relative: str) -> Path:
-    return Path(value) if value else course.root / relative
+def _path(value: str | None, default: Path) -> Path:
+    return Path(value) if value else default
+
+
+def _existing_gradebook(course: Course, db: str | None) -> Path:
+    path = _path(db, course.gradebook)
+    if not path.is_file():
+        raise UsageProblem(f"no gradebook at {path}: run 'grader grade' first")
+    return path
 
 
 course_option = click.option("--course", "course_dir", type=click.Path(file_okay=False),
                              help="Course directory (default: here, or the checkout).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="grader")
 def main() -> None:
     """Autograder for the numpy neural-network course (ニューラルネットワーク演習の自動採点)."""
@@ -70,20 +85,16 @@ def grade(assignment: str | None, submissions: str | None, roster: str | None, d
           executor: str, scheduler: str | None, quiet: bool, course_dir: str | None) -> None:
     """Grade every submission under submissions/<assignment>/<student_id>/."""
     from grader import runner
-    from grader.ingest import IngestError
-    from grader.report.render import render_from_gradebook
+    from grader.output.report.render import render_from_gradebook
 
     course = _course(course_dir)
-    try:
-        names = runner.assignment_names(course, assignment)
-    except LookupError as error:
-        raise UsageProblem(str(error)) from None
+    names = runner.assignment_names(course, assignment)
     if not names:
         raise UsageProblem(f"no assignments with a manifest under {course.reference_dir}")
     if submissions and len(names) > 1:
         raise UsageProblem("--submissions grades one assignment: add --assignment NAME")
-    db_path = _default(course, db, "reports/gradebook.sqlite")
-    reports_dir = _default(course, reports, "reports")
+    db_path = _path(db, course.gradebook)
+    reports_dir = _path(reports, course.reports_dir)
     started = time.monotonic()
     remote = None
     if executor == "dask":
@@ -102,8 +113,6 @@ def grade(assignment: str | None, submissions: str | None, roster: str | None, d
                                jobs=jobs, force=force, isolation=isolation, executor=remote,
                                progress=not quiet, command=" ".join(sys.argv),
                                roster=Path(roster) if roster else None)
-    except (ManifestError, IngestError, RuntimeError) as error:
-        raise UsageProblem(str(error)) from None
     finally:
         if remote is not None:
             remote.close()
@@ -127,16 +136,10 @@ def validate(name: str | None, course_dir: str | None) -> None:
     from grader.validate import validate as run_validation
 
     course = _course(course_dir)
-    try:
-        names = runner.assignment_names(course, name)
-    except LookupError as error:
-        raise UsageProblem(str(error)) from None
+    names = runner.assignment_names(course, name)
     failed = False
     for assignment in names:
-        try:
-            result = run_validation(course, assignment)
-        except ManifestError as error:
-            raise UsageProblem(str(error)) from None
+        result = run_validation(course, assignment)
         ref, skel = result.reference, result.skeleton
         verdict = "ok" if result.ok else "FAILED"
         click.echo(f"{assignment}: {verdict}  reference {ref.points:g}/{ref.max_points:g} "
@@ -167,18 +170,11 @@ def validate(name: str | None, course_dir: str | None) -> None:
 def export(fmt: str, out: str, db: str | None, assignment: str | None, template: str | None,
            lang: str, course_dir: str | None) -> None:
     """Export current final grades (test points, late penalty, manual adjustments)."""
-    from grader.export import ExportError
-    from grader.export import export as write_export
+    from grader.output.export import export as write_export
 
-    course = _course(course_dir)
-    db_path = _default(course, db, "reports/gradebook.sqlite")
-    if not db_path.is_file():
-        raise UsageProblem(f"no gradebook at {db_path}: run 'grader grade' first")
-    try:
-        rows = write_export(db_path, Path(out), fmt, assignment,
-                            template=Path(template) if template else None, lang=lang)
-    except ExportError as error:
-        raise UsageProblem(str(error)) from None
+    db_path = _existing_gradebook(_course(course_dir), db)
+    rows = write_export(db_path, Path(out), fmt, assignment,
+                        template=Path(template) if template else None, lang=lang)
     unit = "files" if fmt == "gradescope" else "rows"
     click.echo(f"wrote {rows} {unit} to {out}")
 
@@ -215,13 +211,11 @@ def bench(assignment: str, students: int, jobs: int | None, no_baseline: bool,
 @course_option
 def report(db: str | None, reports: str | None, lang: str, course_dir: str | None) -> None:
     """Re-render the HTML reports from the gradebook."""
-    from grader.report.render import render_from_gradebook
+    from grader.output.report.render import render_from_gradebook
 
     course = _course(course_dir)
-    db_path = _default(course, db, "reports/gradebook.sqlite")
-    if not db_path.is_file():
-        raise UsageProblem(f"no gradebook at {db_path}: run 'grader grade' first")
-    index = render_from_gradebook(db_path, _default(course, reports, "reports"), lang, course)
+    db_path = _existing_gradebook(course, db)
+    index = render_from_gradebook(db_path, _path(reports, course.reports_dir), lang, course)
     click.echo(f"report: {index}")
 
 
@@ -237,13 +231,11 @@ def report(db: str | None, reports: str | None, lang: str, course_dir: str | Non
 def publish(db: str | None, out: str | None, lang: str, key_file: str | None,
             course_dir: str | None) -> None:
     """Write one folder per student (unguessable name) with only that student's page."""
-    from grader.publish import map_path, publish_from_gradebook
+    from grader.output.publish import map_path, publish_from_gradebook
 
     course = _course(course_dir)
-    db_path = _default(course, db, "reports/gradebook.sqlite")
-    if not db_path.is_file():
-        raise UsageProblem(f"no gradebook at {db_path}: run 'grader grade' first")
-    out_dir = _default(course, out, "reports/publish")
+    db_path = _existing_gradebook(course, db)
+    out_dir = _path(out, course.publish_dir)
     published = publish_from_gradebook(db_path, out_dir, lang, course,
                                        Path(key_file) if key_file else None)
     click.echo(f"published {len(published)} student folder(s) in {out_dir}\n"
@@ -262,21 +254,14 @@ def publish(db: str | None, out: str | None, lang: str, key_file: str | None,
 def adjust(files: tuple[str, ...], db: str | None, by: str | None, source: str | None,
            course_dir: str | None) -> None:
     """Import manual adjustments (CSV or TOML): points, late-penalty waivers, with why."""
-    from grader.adjustments import AdjustmentError, import_file
-    from grader.gradebook import Gradebook
+    from grader.gradebook import Gradebook, import_file
 
     if source and len(files) > 1:
         raise UsageProblem("--source names one file's adjustments: import one file at a time")
-    course = _course(course_dir)
-    db_path = _default(course, db, "reports/gradebook.sqlite")
-    if not db_path.is_file():
-        raise UsageProblem(f"no gradebook at {db_path}: run 'grader grade' first")
+    db_path = _existing_gradebook(_course(course_dir), db)
     with Gradebook(db_path) as book:
         for name in files:
-            try:
-                summary = import_file(book, Path(name), by=by, source=source)
-            except AdjustmentError as error:
-                raise UsageProblem(str(error)) from None
+            summary = import_file(book, Path(name), by=by, source=source)
             click.echo(f"{name}: {summary.outcome} ({summary.entries} adjustment(s), "
                        f"source {summary.source!r})")
             for student, assignment in summary.unknown:
@@ -299,11 +284,9 @@ def release(name: str, out: str, no_test_run: bool, course_dir: str | None) -> N
     from grader.release import build as build_kit
 
     course = _course(course_dir)
+    runner.assignment_names(course, name)
     try:
-        runner.assignment_names(course, name)
         kit = build_kit(course, name, Path(out), check_tests=not no_test_run)
-    except (LookupError, ManifestError) as error:
-        raise UsageProblem(str(error)) from None
     except ReleaseError as error:
         click.echo(str(error), err=True)
         sys.exit(1)

@@ -26,6 +26,8 @@ Schema versions (``SCHEMA_VERSION``; older gradebooks are migrated when opened):
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -34,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import __version__
-from grader.adjustments import Adjustment, AdjustmentError
+from grader.adjustments import Adjustment, AdjustmentError, parse
+from grader.errors import UserError
 from grader.results import JobResult, JobStatus
 
 SCHEMA_VERSION = 2
@@ -115,6 +118,20 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+class GradebookError(UserError):
+    """The gradebook cannot be used by this grader (written by a newer one)."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    source: str
+    outcome: str
+    """``added`` (a new source), ``replaced`` (a new version of a source) or ``unchanged``."""
+    entries: int
+    unknown: tuple[tuple[str, str], ...] = ()
+    """(student, assignment) pairs with no result in the gradebook (kept all the same)."""
+
+
 @dataclass(frozen=True)
 class StoredResult:
     id: int
@@ -143,8 +160,9 @@ class Gradebook:
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             version = int(row[0]) if row else 1
             if version > SCHEMA_VERSION:
-                raise RuntimeError(f"{self.path} was written by a newer grader "
-                                   f"(schema {version} > {SCHEMA_VERSION})")
+                raise GradebookError(f"{self.path} was written by a newer grader "
+                                     f"(schema {version} > {SCHEMA_VERSION}): upgrade "
+                                     f"the grader")
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in _MIGRATIONS[target]:
                     db.execute(statement)
@@ -300,3 +318,17 @@ class Gradebook:
         cursor = self.db.execute("SELECT * FROM adjustment_imports ORDER BY id")
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row)) for row in cursor]
+
+
+def import_file(book: Gradebook, path: Path, by: str | None = None,
+                source: str | None = None) -> ImportSummary:
+    """Read an adjustments file and store its entries (idempotent: see grader.adjustments)."""
+    data = path.read_bytes()
+    entries = parse(data, path.name, by or getpass.getuser())
+    name = source or path.name
+    outcome = book.import_adjustments(
+        source=name, path=str(path.resolve()), sha256=hashlib.sha256(data).hexdigest(),
+        entries=entries, imported_by=by or getpass.getuser())
+    graded = {(r.student_id, r.assignment) for r in book.current()}
+    unknown = tuple(sorted({(e.student_id, e.assignment) for e in entries} - graded))
+    return ImportSummary(source=name, outcome=outcome, entries=len(entries), unknown=unknown)

@@ -7,19 +7,41 @@ A course directory holds::
     assignments/_kit/          files shared by every kit (conftest.py, checks.py)
     reference/<name>/          manifest.toml, solution/, tests/ (hidden), mistakes.toml
     submissions/<name>/<student_id>/...   one folder per student
-    reports/                   gradebook.sqlite, HTML reports, exports
+    reports/                   gradebook.sqlite, HTML reports, exports, publish/
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import grader
+from grader.errors import UserError
+
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+             *(f"LPT{i}" for i in range(10))}
 
 
-class CourseNotFound(Exception):
+def safe_name(student_id: str) -> str:
+    """A file name for a student id (ids come from folder names and LMS exports).
+
+    A plain id is kept as it is; anything else is cleaned and gets a short hash of the
+    original, so two ids never share a file ("a b" and "a_b" differ).
+    """
+    if _SAFE.fullmatch(student_id) and student_id.split(".")[0].upper() not in _RESERVED:
+        return student_id
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._-")[:60] or "student"
+    return f"{cleaned}-{hashlib.sha256(student_id.encode()).hexdigest()[:8]}"
+
+
+
+
+
+class CourseNotFound(UserError):
     """No course directory (with assignments/ and reference/) could be found."""
 
 
@@ -59,6 +81,21 @@ class Course:
     @property
     def kit_shared_dir(self) -> Path:
         return self.assignments_dir / "_kit"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Where reports, the gradebook and exports go by default."""
+        return self.root / "reports"
+
+    @property
+    def gradebook(self) -> Path:
+        """The default gradebook."""
+        return self.reports_dir / "gradebook.sqlite"
+
+    @property
+    def publish_dir(self) -> Path:
+        """Where ``grader publish`` writes the student folders by default."""
+        return self.reports_dir / "publish"
 
     def assignment_names(self) -> list[str]:
         """Assignments that have both a kit and a reference with a manifest."""

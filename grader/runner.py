@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import ingest
+from grader.errors import UserError
 from grader.executors import Executor, LocalExecutor
 from grader.gradebook import Gradebook
 from grader.judge import SCORING_FILES
@@ -21,6 +22,10 @@ from grader.manifest import load_assignment, suite_hash
 from grader.paths import Course
 from grader.results import JobResult, JobSpec, JobStatus
 from grader.sandbox import choose_isolation
+
+
+class UnknownAssignment(UserError):
+    """An assignment name that is not in the course."""
 
 
 @dataclass
@@ -131,5 +136,6 @@ def assignment_names(course: Course, requested: str | None) -> list[str]:
         import difflib
         close = difflib.get_close_matches(requested, names, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise LookupError(f"no assignment named {requested!r} (known: {', '.join(names)}).{hint}")
+        raise UnknownAssignment(f"no assignment named {requested!r} (known: "
+                                f"{', '.join(names)}).{hint}")
     return [requested]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.adjustments import Adjustment, AdjustmentError, import_file, parse
+from grader.adjustments import Adjustment, AdjustmentError, parse
 from grader.results import IngestFacts, Lateness
-from grader.gradebook import SCHEMA_VERSION, Gradebook
+from grader.gradebook import SCHEMA_VERSION, Gradebook, GradebookError, import_file
 from grader.grades import grade, grades
-from grader.report.synthetic import outcome, result
+from grader.bench.synthetic import outcome, result
 
 CSV = """student_id,assignment,points,waive_late_penalty,reason,by
 s1,a1,3,,考察: 学習率の比較が丁寧,yamada
@@ -152,5 +152,5 @@ def test_a_newer_gradebook_is_refused(tmp_path: Path) -> None:
     db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION + 1),))
     db.commit()
     db.close()
-    with pytest.raises(RuntimeError, match="newer grader"):
+    with pytest.raises(GradebookError, match="newer grader"):
         Gradebook(path)

@@ -27,9 +27,10 @@ from typing import Any
 import pytest
 
 from grader.paths import Course
-from grader.publish import publish
-from grader.report.render import load_catalogue, render_reports, safe_name
-from grader.report.synthetic import synthetic_class
+from grader.output.publish import publish
+from grader.output.report.render import load_catalogue, render_reports
+from grader.paths import safe_name
+from grader.bench.synthetic import synthetic_class
 from test_report import HOSTILE, hostile_class
 
 ROOT = Path(__file__).resolve().parent.parent

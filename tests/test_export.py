@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import export
+from grader.output import export
 from grader.results import IngestFacts, Lateness
 from grader.adjustments import Adjustment
 from grader.gradebook import Gradebook
-from grader.report.synthetic import outcome, result
+from grader.bench.synthetic import outcome, result
 
 # Gradescope's results.json keys (gradescope-autograders "Autograder Specifications").
 GRADESCOPE_TOP = {"score", "execution_time", "output", "output_format", "test_output_format",

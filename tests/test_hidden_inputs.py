@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import ROOT
 from grader.gradebook import Gradebook
 from grader.paths import Course
-from grader.publish import publish
+from grader.output.publish import publish
 from grader.runner import grade
 
 LEAKY = '''

@@ -11,7 +11,7 @@ import pytest
 
 from grader.adjustments import Adjustment
 from grader.results import IngestFacts
-from grader.publish import (
+from grader.output.publish import (
     PAGE_NAME,
     folder_name,
     is_folder_name,
@@ -19,7 +19,7 @@ from grader.publish import (
     map_path,
     publish,
 )
-from grader.report.synthetic import curve, outcome, result, script_png
+from grader.bench.synthetic import curve, outcome, result, script_png
 
 KEY = bytes(range(32))
 

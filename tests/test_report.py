@@ -13,9 +13,10 @@ from grader.results import IngestFacts, Lateness
 from grader import i18n
 from grader.adjustments import Adjustment
 from grader.paths import Course
-from grader.report import plots
-from grader.report.render import load_catalogue, render_reports, safe_name
-from grader.report.synthetic import curve, outcome, result, script_png
+from grader.output.report import plots
+from grader.output.report.render import load_catalogue, render_reports
+from grader.paths import safe_name
+from grader.bench.synthetic import curve, outcome, result, script_png
 from grader.results import JobResult
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'

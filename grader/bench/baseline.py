@@ -3,7 +3,7 @@
 "The usual way" to autograde: one ``python -m pytest`` per submission, the student's
 module imported straight into the test process, pytest-timeout against infinite loops.
 This plugin supplies the fixtures the course's tests use (``student``, ``reference``,
-``mistakes``, ``artifacts``) in that mode. It is loaded with ``-p grader.bench_baseline``
+``mistakes``, ``artifacts``) in that mode. It is loaded with ``-p grader.bench.baseline``
 and reads the folders from environment variables set by ``grader.bench``.
 
 It is NOT safe for grading: student code runs inside the test process. It exists only

@@ -5,7 +5,7 @@
 2. The grader grades it (warm judges, zygote-forked sandboxed workers, ``--jobs``).
 3. The same class is graded "the usual way": one ``python -m pytest`` subprocess per
    submission, pytest-timeout at the same per-call limit, the same public and hidden
-   tests importing the student's module directly (``grader.bench_baseline``), with the
+   tests importing the student's module directly (``grader.bench.baseline``), with the
    same number of parallel jobs.
 4. For the per-submission overhead, the well-behaved students are also run through the
    same tests in one process with no isolation at all (pytest.main in a loop).
@@ -230,7 +230,7 @@ def run_baseline(course: Course, assignment_name: str, class_dir: Path, jobs: in
     def one(item: tuple[str, Path]) -> None:
         student, root = item
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                   "-p", "grader.bench_baseline", f"--timeout={limits.call_timeout:g}",
+                   "-p", "grader.bench.baseline", f"--timeout={limits.call_timeout:g}",
                    "--junitxml", str(root / "report.xml"), "tests"]
         started = time.monotonic()
         try:
@@ -279,7 +279,7 @@ def run_in_process(course: Course, assignment_name: str, students: list[str],
     assignment = load_assignment(course, assignment_name)
     roots = [(student, str(work / "baseline" / student)) for student in students]
     tests = str(work / "baseline" / students[0] / "tests")
-    args = ["-q", "-p", "no:cacheprovider", "-p", "grader.bench_baseline", "-p", "no:timeout"]
+    args = ["-q", "-p", "no:cacheprovider", "-p", "grader.bench.baseline", "-p", "no:timeout"]
     env = _baseline_env(assignment, work / "baseline")
     done = subprocess.run([sys.executable, "-c", _IN_PROCESS, json.dumps(roots), tests,
                            json.dumps(args)], env=env, capture_output=True, text=True,

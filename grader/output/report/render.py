@@ -13,8 +13,6 @@ undefined). Pages are self-contained: styles and scripts inline, figures inline 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,25 +24,11 @@ from markupsafe import Markup
 from grader import __version__, i18n
 from grader.adjustments import Adjustment
 from grader.grades import grades as compute_grades
-from grader.report import views
+from grader.output.report import views
+from grader.paths import safe_name
 from grader.results import JobResult
 
 HERE = Path(__file__).resolve().parent
-_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
-             *(f"LPT{i}" for i in range(10))}
-
-
-def safe_name(student_id: str) -> str:
-    """A file name for a student id (ids come from folder names and LMS exports).
-
-    A plain id is kept as it is; anything else is cleaned and gets a short hash of the
-    original, so two ids never share a file ("a b" and "a_b" differ).
-    """
-    if _SAFE.fullmatch(student_id) and student_id.split(".")[0].upper() not in _RESERVED:
-        return student_id
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._-")[:60] or "student"
-    return f"{cleaned}-{hashlib.sha256(student_id.encode()).hexdigest()[:8]}"
 
 
 def environment() -> jinja2.Environment:
@@ -124,7 +108,7 @@ def render_reports(results: list[JobResult], out_dir: Path, lang: str = "ja", *,
                    catalogue: views.Catalogue | None = None,
                    downloads: bool = True) -> Path:
     """Write every student's page, the downloads and the dashboard; returns the dashboard."""
-    from grader import export
+    from grader.output import export
 
     adjustments = list(adjustments)
     catalogue = catalogue or views.Catalogue()

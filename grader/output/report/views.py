@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from grader.grades import Grade
 from grader.i18n import Bilingual
-from grader.report import plots
+from grader.output.report import plots
 from grader.results import JobResult, JobStatus, Status, TestOutcome, sum_points
 
 MAX_OUTPUT_CHARS = 8_000

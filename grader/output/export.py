@@ -49,10 +49,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from grader import __version__, i18n
+from grader.errors import UserError
 from grader.adjustments import Adjustment
 from grader.grades import Grade
 from grader.grades import grades as compute_grades
 from grader.gradebook import Gradebook
+from grader.paths import safe_name
 from grader.results import JobResult, JobStatus, Status
 
 FORMATS = ("csv", "moodle", "canvas", "gradescope")
@@ -67,7 +69,7 @@ CANVAS_POINTS_ROW = "Points Possible"
 GRADESCOPE_HIDDEN_VISIBILITY = "after_due_date"
 
 
-class ExportError(Exception):
+class ExportError(UserError):
     """The export cannot be made as asked (the message says why)."""
 
 
@@ -326,8 +328,6 @@ def gradescope_results(result: JobResult, grade: Grade, lang: str = "ja") -> dic
 def gradescope_files(results: list[JobResult], adjustments: Iterable[Adjustment] = (),
                      lang: str = "ja") -> dict[str, str]:
     """Relative path -> results.json text, for every gradable submission."""
-    from grader.report.render import safe_name
-
     grades = compute_grades(results, adjustments)
     files = {}
     for result in _sorted(results):
@@ -346,8 +346,6 @@ def gradescope_files(results: list[JobResult], adjustments: Iterable[Adjustment]
 def write_downloads(results: list[JobResult], adjustments: Iterable[Adjustment],
                     directory: Path, lang: str = "ja") -> list[tuple[str, dict, Path]]:
     """The dashboard's downloads: (message key, parameters, path) of each file written."""
-    from grader.report.render import safe_name
-
     adjustments = list(adjustments)
     directory.mkdir(parents=True, exist_ok=True)
     written: list[tuple[str, dict, Path]] = []

@@ -30,8 +30,8 @@ from pathlib import Path
 
 from grader.adjustments import Adjustment
 from grader.grades import grades as compute_grades
-from grader.report import views
-from grader.report.render import by_student, environment, render_student, translator
+from grader.output.report import views
+from grader.output.report.render import by_student, environment, render_student, translator
 from grader.results import JobResult
 
 KEY_NAME = "publish.key"
@@ -129,7 +129,7 @@ def publish_from_gradebook(db_path: Path, out_dir: Path, lang: str = "ja",
                            course: object | None = None,
                            key_file: Path | None = None) -> list[Published]:
     from grader.gradebook import Gradebook
-    from grader.report.render import load_catalogue
+    from grader.output.report.render import load_catalogue
 
     with Gradebook(db_path) as book:
         results, adjustments = book.current(), book.adjustments()

@@ -1,6 +1,6 @@
 """How long rendering a class takes, and how big the pages are.
 
-    .venv/bin/python -m grader.report.benchmark --students 300 [--json out.json]
+    .venv/bin/python -m grader.bench.rendering --students 300 [--json out.json]
 
 Renders a synthetic class (``synthetic.synthetic_class``: 30 tests, three loss curves
 and one script figure per student) to a temporary folder: the instructor reports (every
@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from grader.gradebook import Gradebook
-from grader.publish import publish
-from grader.report.render import render_from_gradebook, render_reports
-from grader.report.synthetic import script_png, synthetic_class
+from grader.output.publish import publish
+from grader.output.report.render import render_from_gradebook, render_reports
+from grader.bench.synthetic import script_png, synthetic_class
 
 
 def measure(students: int, lang: str = "ja") -> dict:
