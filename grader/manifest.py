@@ -82,6 +82,9 @@ class Limits:
     scratch_mb: int = 128
     """Size of the scratch directory: the private tmpfs under bubblewrap (/tmp too), the
     size the judge lets the folder on its disk reach in the fallback."""
+    scratch_files: int = 4096
+    """Files and folders the fallback's scratch folder may hold (under bubblewrap the
+    tmpfs has its own cap)."""
     max_restarts: int = 8
     """Worker restarts (after a crash or timeout) before the remaining tests are given up."""
     startup_timeout: float = 30.0

@@ -16,8 +16,9 @@ import pytest
 
 from grader.sandbox import bwrap
 import grader.sandbox.isolation as isolation
-from grader.judge.errors import (StudentCrashed, StudentException, StudentForbidden,
-                                 StudentMemory, StudentNotImplemented, StudentTimeout)
+from grader.judge.errors import (StudentCrashed, StudentDiskLimit, StudentException,
+                                 StudentForbidden, StudentMemory, StudentNotImplemented,
+                                 StudentTimeout)
 from grader.judge.proxies import RemoteObject
 from grader.judge.session import StudentSession
 from grader.manifest import Limits
@@ -123,6 +124,13 @@ def fill_scratch():
         with open(os.path.join(out, f"part{i}.bin"), "wb") as handle:
             for _ in range(15):
                 handle.write(block)
+
+def many_files(count):
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "outputs")
+    for i in range(count):
+        with open(os.path.join(out, f"f{i}"), "w") as handle:
+            handle.write("x")
+    return count
 
 def plant_links(victim):
     import shutil
@@ -230,7 +238,7 @@ def session(request: pytest.FixtureRequest, spawners: dict, monkeypatch: pytest.
         spawners[request.param] = Spawner(isolation)
     workers: Spawner = spawners[request.param]
     limits = Limits(call_timeout=2.0, job_timeout=60.0, cpu_seconds=30, memory_mb=1024,
-                    max_restarts=4)
+                    max_restarts=4, scratch_files=500)
     files = {"student.py": STUDENT.encode(), "broken_import.py": b"import sys\nsys.exit(1)\n",
              "exits_at_import.py": b"import os\nos._exit(0)\n", **SHADOWS}
     workspace = workers.workspace(files, DATA)
@@ -413,12 +421,27 @@ def test_import_that_ends_the_process_costs_one_restart(session: StudentSession)
     assert session.restarts == 1
 
 
-def test_scratch_is_a_capped_tmpfs(session: StudentSession, request: pytest.FixtureRequest
-                                   ) -> None:
+def test_scratch_is_capped_as_a_whole(session: StudentSession, request: pytest.FixtureRequest
+                                      ) -> None:
+    """14 files of 15 MB, each under the per-file limit: bubblewrap's tmpfs runs out of
+    space; the fallback's scratch is on the judge's disk, and the judge's disk watch ends
+    the worker ("disk limit") before the result counts. The next call starts afresh."""
     if request.node.callspec.params["session"][0] == FALLBACK:
-        pytest.skip("no tmpfs without namespaces: only RLIMIT_FSIZE, per file")
-    with pytest.raises(StudentException, match="No space left on device"):
-        session.load("student").fill_scratch()
+        with pytest.raises(StudentDiskLimit, match="128 MB"):
+            session.load("student").fill_scratch()
+    else:
+        with pytest.raises(StudentException, match="No space left on device"):
+            session.load("student").fill_scratch()
+    assert session.load("student").double(np.ones(1)).tolist() == [2.0]
+
+
+def test_many_small_files_reach_the_limit_too(session: StudentSession,
+                                              request: pytest.FixtureRequest) -> None:
+    if request.node.callspec.params["session"][0] != FALLBACK:
+        pytest.skip("a tmpfs caps its own inodes")
+    with pytest.raises(StudentDiskLimit):
+        session.load("student").many_files(3000)
+    assert session.load("student").double(np.ones(1)).tolist() == [2.0]
 
 
 def test_links_planted_in_the_scratch_are_not_followed(session: StudentSession,

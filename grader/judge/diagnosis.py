@@ -82,7 +82,8 @@ def crash_error(worker: Worker, error: BaseException, limits: Limits,
     code = worker.wait_exit(timeout=2.0)
     signal_number = worker.exit_signal()
     if worker.disk_exceeded:
-        return StudentDiskLimit(i18n.message("student.disk_limit", limit=limits.scratch_mb))
+        return StudentDiskLimit(i18n.message("student.disk_limit", limit=limits.scratch_mb,
+                                             files=limits.scratch_files))
     if isinstance(error, ProtocolError):
         return StudentCrashed(i18n.message("student.protocol", detail=str(error)[:200]))
     if signal_number == signal.SIGXCPU:

@@ -151,6 +151,8 @@ class StudentSession:
                     continue
                 if message.get("id") != request_id:
                     raise ProtocolError("reply to another request")
+                if worker.over_disk_limit():
+                    raise ConnectionError("the scratch folder outgrew its limit")
                 self.output.keep_reply(message.get("out"))
                 if "error" in message:
                     error = message["error"] if isinstance(message["error"], dict) else {}

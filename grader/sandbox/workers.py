@@ -29,10 +29,6 @@ from grader.sandbox.isolation import BUBBLEWRAP
 from grader.sandbox.workspace import Workspace, tree_usage
 from grader.worker.codec import FORMAT_VERSION, Channel, ProtocolError
 
-#: Files and folders a fallback scratch folder may hold (a tmpfs has its own inode cap).
-MAX_SCRATCH_ENTRIES = 20_000
-
-
 def worker_config(limits: Limits, root: str, read_only: list[str], read_write: list[str],
                   poison: list, poison_modules: list, sample_after: list[float]) -> dict:
     """What the worker needs to know (``grader.worker.server.run_worker``)."""
@@ -59,14 +55,15 @@ class DiskWatch:
     """Ends a fallback worker whose scratch folder outgrows its limit.
 
     A thread polls the folder every ``interval`` seconds; when it holds more than
-    ``limit_bytes`` or ``MAX_SCRATCH_ENTRIES`` entries it sets ``exceeded`` and calls
+    ``limit_bytes`` or ``limit_entries`` files and folders it sets ``exceeded`` and calls
     ``stop_worker`` (which must only send a signal: it runs on the watch thread).
     """
 
-    def __init__(self, root: str, limit_bytes: int, stop_worker: Callable[[], None],
-                 interval: float = 0.2) -> None:
+    def __init__(self, root: str, limit_bytes: int, limit_entries: int,
+                 stop_worker: Callable[[], None], interval: float = 0.2) -> None:
         self.root = root
         self.limit_bytes = limit_bytes
+        self.limit_entries = limit_entries
         self.stop_worker = stop_worker
         self.interval = interval
         self.exceeded = False
@@ -76,12 +73,22 @@ class DiskWatch:
 
     def _run(self) -> None:
         while not self._done.wait(self.interval):
+            if self.check():
+                return
+
+    def check(self) -> bool:
+        """Measure now; True (and the worker stopped) when the folder is over its limit.
+
+        The judge also calls this after every reply, so a burst of writing that ends
+        between two polls is caught before its result counts.
+        """
+        if not self.exceeded:
             used, entries = tree_usage(Path(self.root), self.limit_bytes,
-                                       MAX_SCRATCH_ENTRIES)
-            if used > self.limit_bytes or entries > MAX_SCRATCH_ENTRIES:
+                                       self.limit_entries)
+            if used > self.limit_bytes or entries > self.limit_entries:
                 self.exceeded = True
                 self.stop_worker()
-                return
+        return self.exceeded
 
     def stop(self) -> None:
         self._done.set()
@@ -124,12 +131,17 @@ class Worker(ABC):
         self.hello = hello["hello"]
         if self.isolation != BUBBLEWRAP:
             self.disk_watch = DiskWatch(str(self.workspace.root),
-                                        self.limits.scratch_mb * 1024 * 1024, self.signal_kill)
+                                        self.limits.scratch_mb * 1024 * 1024,
+                                        self.limits.scratch_files, self.signal_kill)
 
     @property
     def disk_exceeded(self) -> bool:
         """The worker was ended because its scratch folder grew past the limit."""
         return self.disk_watch is not None and self.disk_watch.exceeded
+
+    def over_disk_limit(self) -> bool:
+        """Check the scratch folder now (fallback only); True when the worker was ended."""
+        return self.disk_watch is not None and self.disk_watch.check()
 
     @abstractmethod
     def start(self) -> None:
