@@ -34,12 +34,41 @@ from pathlib import Path
 import numpy as np
 
 from grader import ingest
+from grader.errors import UserError
 from grader.manifest import Assignment, load_assignment
 from grader.paths import Course
 from grader.runner import grade
 
 # Share of the class per kind of sample (by folder name); the rest is split evenly.
 MIX = {"correct": 0.50, "mistake": 0.34, "infinite_loop": 0.02}
+
+#: Kinds of sample the baseline cannot grade like the grader, and why. Any other
+#: difference means the baseline did not measure what it claims, and the bench stops.
+EXPECTED_MISMATCHES = {
+    "exit_at_import": "sys.exit at import ends the baseline's own pytest process",
+}
+
+
+class BenchError(UserError):
+    """The benchmark could not measure what it would report."""
+
+
+def check_baseline_prerequisites() -> None:
+    """The baseline grades "the usual way" with pytest-timeout: without it an infinite
+    loop hangs and every student scores differently, so the ratio would mean nothing."""
+    done = subprocess.run([sys.executable, "-c", "import pytest, pytest_timeout"],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BenchError("the baseline needs pytest-timeout in this environment "
+                         f"({sys.executable}): install the test extras, e.g. "
+                         "pip install -e '.[test]'; or run grader bench --no-baseline")
+
+
+def unexpected_mismatches(kinds: dict[str, str], ours: dict[str, float],
+                          usual: dict[str, float]) -> list[str]:
+    """Kinds of student scored differently by the two ways, beyond the expected ones."""
+    differ = {kinds[s] for s in kinds if abs(ours.get(s, -1) - usual.get(s, -2)) > 1e-6}
+    return sorted(differ - set(EXPECTED_MISMATCHES))
 
 
 # ----------------------------------------------------------------------------- the class
@@ -297,6 +326,8 @@ def run_in_process(course: Course, assignment_name: str, students: list[str],
 
 def bench(course: Course, assignment: str, students: int, jobs: int,
           baseline: bool = True, keep: Path | None = None) -> dict:
+    if baseline:
+        check_baseline_prerequisites()
     work = Path(tempfile.mkdtemp(prefix="nngrader-bench-", dir=keep))
     try:
         kinds = make_class(course, assignment, students, work / "class")
@@ -308,6 +339,12 @@ def bench(course: Course, assignment: str, students: int, jobs: int,
         }
         if baseline:
             usual = run_baseline(course, assignment, work / "class", jobs, work)
+            wrong = unexpected_mismatches(kinds, ours.points, usual.points)
+            if wrong:
+                raise BenchError(
+                    f"the baseline graded {', '.join(wrong)} differently from the grader, so "
+                    f"it did not measure the same work; no ratio reported (check that "
+                    f"python -m pytest runs the tests in this environment)")
             report["baseline"] = usual.summary()
             report["speedup_vs_baseline"] = round(usual.wall_s / ours.wall_s, 2)
             behaved = [s for s, kind in kinds.items() if kind.startswith(("correct", "mistake"))]
