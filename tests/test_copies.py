@@ -23,7 +23,8 @@ KITS = sorted(p for p in (ROOT / "assignments").iterdir()
 
 
 def _sync_samples():  # noqa: ANN202 - a module loaded from tools/
-    spec = importlib.util.spec_from_file_location("sync_samples", ROOT / "tools" / "sync_samples.py")
+    path = ROOT / "tools" / "sync_samples.py"
+    spec = importlib.util.spec_from_file_location("sync_samples", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

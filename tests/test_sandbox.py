@@ -189,7 +189,7 @@ def forge_error():
     import gc
     from grader.worker.server import Server
     server = next(o for o in gc.get_objects() if isinstance(o, Server))
-    server._send({"id": server.current_call, "out": "", "error": {
+    server.send({"id": server.current_call, "out": "", "error": {
         "kind": "exception", "type": "Forged", "message": "forged report",
         "frames": [1, "x", {"file": 3, "line": "2"}], "syntax": {"offset": "x"}}})
     return 1

@@ -9,15 +9,27 @@ A student's ``Perceptron`` stays in the worker and is driven by handle; a method
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
 from grader import i18n
 from grader.judge.errors import StudentCrashed, StudentException, StudentTimeout
 
-if TYPE_CHECKING:
-    from grader.judge.session import StudentSession
+
+class StudentSession(Protocol):
+    """What a proxy needs of the session it belongs to (``grader.judge.session``)."""
+
+    @property
+    def generation(self) -> int: ...
+
+    @property
+    def worker(self) -> object | None: ...
+
+    @property
+    def poisoned_labels(self) -> set[str]: ...
+
+    def request(self, op: str, label: str, **fields: Any) -> Any: ...
 
 
 def _plain_size(value: Any, depth: int = 0) -> int:

@@ -33,9 +33,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
-import io
 import json
-import linecache
 import os
 import socket
 import sys
@@ -46,167 +44,11 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from grader.worker import confine, studentops
+from grader.worker import confine, studentops, watchdog
+from grader.worker.capture import CappedText
 from grader.worker.codec import FORMAT_VERSION, Channel, Unencodable
-
-MAX_MESSAGE_CHARS = 4000
-MAX_TRACEBACK_FRAMES = 12
-
-
-class ForbiddenOperation(PermissionError):
-    """Raised by the guards around process, socket and signal APIs."""
-
-
-class PoisonedFunction(Exception):
-    """A function that timed out in an earlier worker of this job."""
-
-    def __init__(self, message: str = "timed out in an earlier test; not run again") -> None:
-        super().__init__(message)
-
-
-class CappedText(io.TextIOBase):
-    """A text sink for ``sys.stdout``/``sys.stderr`` that keeps at most ``limit`` chars.
-
-    ``buffer`` takes bytes (``sys.stdout.buffer.write``), decoded as UTF-8 with bad bytes
-    replaced, so a student's binary output is kept as readable text, never as bytes.
-    """
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.parts: list[str] = []
-        self.kept = 0
-        self.dropped = 0
-        self.buffer = CappedBytes(self)
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: Any) -> int:
-        text = str(text)
-        room = self.limit - self.kept
-        if room > 0:
-            self.parts.append(text[:room])
-            self.kept += min(len(text), room)
-        self.dropped += max(0, len(text) - max(room, 0))
-        return len(text)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        if self.dropped:
-            text += f"\n[... {self.dropped} more characters not kept]\n"
-        self.parts, self.kept, self.dropped = [], 0, 0
-        return text
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return "utf-8"
-
-
-class CappedBytes(io.RawIOBase):
-    """``sys.stdout.buffer``: bytes decoded into the text sink (only what it keeps)."""
-
-    def __init__(self, text: CappedText) -> None:
-        self.text = text
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        view = memoryview(data).cast("B")
-        room = max(self.text.limit - self.text.kept, 0)
-        head = bytes(view[:4 * room])  # a character is at most 4 bytes of UTF-8
-        self.text.write(head.decode("utf-8", errors="replace"))
-        self.text.dropped += len(view) - len(head)
-        return len(view)
-
-
-def _forbidden(what: str) -> Callable[..., Any]:
-    """A replacement for an API that is refused while grading."""
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise ForbiddenOperation(f"{what} is not allowed while grading")
-    return refuse
-
-
-def install_guards() -> None:
-    """Clear Python-level errors for what seccomp refuses anyway (fork, exec, sockets)."""
-    for name in ("fork", "forkpty", "system", "popen", "posix_spawn", "posix_spawnp",
-                 "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe",
-                 "spawnv", "spawnve", "spawnvp", "spawnvpe", "killpg"):
-        if hasattr(os, name):
-            setattr(os, name, _forbidden(f"os.{name}() (starting processes)"))
-    real_kill = os.kill
-
-    def kill(pid: int, sig: int) -> None:
-        if pid not in (0, os.getpid()):
-            raise ForbiddenOperation("signalling other processes is not allowed while grading")
-        real_kill(pid, sig)
-
-    os.kill = kill
-    socket.socket.__init__ = _forbidden("opening a socket")  # type: ignore[method-assign]
-    import subprocess
-    subprocess.Popen.__init__ = _forbidden("subprocess (starting processes)")  # type: ignore
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def _describe_frames(tb: types.TracebackType | None, student_root: str) -> list[dict]:
-    """The frames of a traceback that belong to student files (innermost last)."""
-    frames = []
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        if code.co_filename.startswith(student_root):
-            line = linecache.getline(code.co_filename, tb.tb_lineno).strip()
-            frames.append({"file": os.path.relpath(code.co_filename, student_root),
-                           "line": tb.tb_lineno, "function": code.co_qualname,
-                           "code": line[:200]})
-        tb = tb.tb_next
-    return frames[-MAX_TRACEBACK_FRAMES:]
-
-
-def _safe_str(value: Any) -> str:
-    try:
-        text = str(value)
-    except BaseException:  # noqa: BLE001 - a student's __str__ may do anything
-        text = "<unprintable>"
-    return text[:MAX_MESSAGE_CHARS]
-
-
-def describe_exception(error: BaseException, student_root: str) -> dict:
-    kind = "exception"
-    if isinstance(error, SystemExit):
-        kind = "system_exit"
-    elif isinstance(error, KeyboardInterrupt):
-        kind = "keyboard_interrupt"
-    elif isinstance(error, MemoryError):
-        kind = "memory"
-    elif isinstance(error, NotImplementedError):
-        kind = "not_implemented"
-    elif isinstance(error, ForbiddenOperation):
-        kind = "forbidden"
-    elif isinstance(error, PoisonedFunction):
-        kind = "poisoned"
-    elif isinstance(error, RecursionError):
-        kind = "recursion"
-    info: dict[str, Any] = {
-        "kind": kind,
-        "type": type(error).__name__,
-        "message": _safe_str(error),
-        "frames": _describe_frames(error.__traceback__, student_root),
-    }
-    if isinstance(error, SystemExit):
-        info["message"] = _safe_str(error.code)
-    if isinstance(error, SyntaxError):
-        info["syntax"] = {"file": os.path.basename(error.filename or ""),
-                          "line": error.lineno or 0, "offset": error.offset or 0,
-                          "text": (error.text or "").rstrip()[:200],
-                          "msg": _safe_str(error.msg)}
-    return info
-
-
-def _poison_stub(*args: Any, **kwargs: Any) -> Any:
-    """Code object for poisoned functions; finds the exception through builtins."""
-    raise __grader_poisoned__()  # type: ignore[name-defined] # noqa: F821
+from grader.worker.guards import PoisonedFunction, apply_poison, forbidden, install_guards
+from grader.worker.tracebacks import describe_exception
 
 
 def _method_names(obj: Any) -> list[str]:
@@ -312,7 +154,7 @@ class Server:
             request = {"callback": callback_id, "args": list(args), "kwargs": kwargs}
             if method is not None:
                 request["method"] = method
-            self._send(request)
+            self.send(request)
             reply = self.channel.receive(self.resolve)
             if "error" in reply:
                 raise RuntimeError(f"the test's function raised: {reply['error']}")
@@ -320,7 +162,7 @@ class Server:
         return call_judge
 
     # ------------------------------------------------------------------ messaging
-    def _send(self, message: dict) -> None:
+    def send(self, message: dict) -> None:
         with self.send_lock:
             self.channel.send(message, self.export)
 
@@ -328,78 +170,11 @@ class Server:
         fields["id"] = request_id
         fields["out"] = self.output.take()
         try:
-            self._send(fields)
+            self.send(fields)
         except Unencodable as error:
-            self._send({"id": request_id, "out": fields["out"],
+            self.send({"id": request_id, "out": fields["out"],
                         "error": {"kind": "encode", "type": "Unencodable",
                                   "message": str(error), "frames": []}})
-
-    # ------------------------------------------------------------------ watchdog
-    def watchdog(self) -> None:
-        """Send stack samples of a long call so the judge knows where it hangs.
-
-        Each frame is marked ``same`` when it is the very activation seen in the previous
-        sample. Identity is checked on frame objects the watchdog holds on to: comparing
-        ``id()`` would be wrong, CPython reuses a freed frame's address at once.
-        """
-        sample_at = self.config.get("sample_after", [])
-        main_id = threading.main_thread().ident
-        while True:
-            with self.watch:
-                while self.current_call is None:
-                    self.watch.wait()
-                call, started = self.current_call, self.call_started
-            held: list[types.FrameType] = []
-            for delay in sample_at:
-                wait = started + delay - time.monotonic()
-                if wait > 0:
-                    time.sleep(wait)
-                if self.current_call != call:
-                    break
-                frame = sys._current_frames().get(main_id) if main_id is not None else None
-                frames = []
-                while frame is not None:
-                    if frame.f_code.co_filename.startswith(self.root):
-                        frames.append(frame)
-                    frame = frame.f_back
-                frames.reverse()
-                stack = [{"file": os.path.relpath(f.f_code.co_filename, self.root),
-                          "line": f.f_code.co_firstlineno, "function": f.f_code.co_qualname,
-                          "same": any(f is old for old in held)} for f in frames]
-                held = frames
-                try:
-                    self._send({"stack": stack, "call": call})
-                except OSError:
-                    return
-            del held
-            with self.watch:
-                while self.current_call == call:
-                    self.watch.wait()
-
-    # ------------------------------------------------------------------ poisoning
-    def apply_poison(self, module: types.ModuleType) -> None:
-        """Replace functions that hung in an earlier worker by stubs that raise at once.
-
-        The code object is swapped in place, so references the student's other modules
-        took with ``from x import f`` are stubbed too. Functions with closure cells
-        (``super()`` adds one) cannot take a cell-less code object: those are replaced
-        on their owner instead.
-        """
-        for module_name, qualname in self.poison:
-            if module_name != module.__name__:
-                continue
-            owner: Any = module
-            *parents, name = qualname.split(".")
-            for part in parents:
-                owner = getattr(owner, part, None)
-            target = getattr(owner, name, None) if owner is not None else None
-            if not isinstance(target, types.FunctionType):
-                continue
-            stub_code = _poison_stub.__code__.replace(co_name=name, co_qualname=qualname)
-            if not target.__code__.co_freevars:
-                target.__code__ = stub_code
-            else:
-                setattr(owner, name, types.FunctionType(stub_code, {}, name))
 
     # ------------------------------------------------------------------ operations
     def op_import(self, name: str) -> Any:
@@ -410,7 +185,7 @@ class Server:
         for loaded in {module_name for module_name, _ in self.poison}:
             if loaded in sys.modules and loaded not in self.poisoned_modules:
                 self.poisoned_modules.add(loaded)
-                self.apply_poison(sys.modules[loaded])
+                apply_poison(sys.modules[loaded], self.poison)
         return module
 
     def op_run_script(self, name: str) -> Any:
@@ -470,7 +245,8 @@ class Server:
         raise ValueError(f"unknown operation {op!r}")
 
     def serve(self) -> None:
-        threading.Thread(target=self.watchdog, daemon=True, name="grader-watchdog").start()
+        threading.Thread(target=watchdog.watch, args=(self,), daemon=True,
+                         name="grader-watchdog").start()
         while True:
             try:
                 request = self.channel.receive(self.resolve)
@@ -522,7 +298,7 @@ def run_worker(config: dict) -> None:
     os.chdir(config["cwd"])
     sys.path[:0] = [config["student_root"]]
     sys.argv = [os.path.join(config["student_root"], "__main__.py")]
-    builtins.input = _forbidden("input() (there is no keyboard while grading)")
+    builtins.input = forbidden("input() (there is no keyboard while grading)")
     server = Server(channel, config)
     channel.send({"hello": {"version": FORMAT_VERSION, "pid": os.getpid(),
                             "landlock": landlock, "seccomp": seccomp,

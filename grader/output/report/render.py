@@ -24,7 +24,7 @@ from markupsafe import Markup
 from grader import __version__, i18n
 from grader.adjustments import Adjustment
 from grader.grades import grades as compute_grades
-from grader.output.report import views
+from grader.output.report import dashboard, views
 from grader.paths import safe_name
 from grader.results import JobResult
 
@@ -122,12 +122,12 @@ def render_reports(results: list[JobResult], out_dir: Path, lang: str = "ja", *,
                                   dashboard_href="../index.html")
         (pages_dir / f"{safe_name(student_id)}.html").write_text(
             render_student(env, page, lang), encoding="utf-8")
-    links: tuple[views.Download, ...] = ()
+    links: tuple[dashboard.Download, ...] = ()
     if downloads:
         written = export.write_downloads(results, adjustments, out_dir / "downloads", lang)
-        links = tuple(views.Download(label=t(key, **params), href=f"downloads/{path.name}")
+        links = tuple(dashboard.Download(label=t(key, **params), href=f"downloads/{path.name}")
                       for key, params, path in written)
-    board = views.dashboard(results, grades, lang, catalogue, t,
+    board = dashboard.dashboard(results, grades, lang, catalogue, t,
                             href=lambda s: f"students/{safe_name(s)}.html", downloads=links)
     path = out_dir / "index.html"
     path.write_text(env.get_template("index.html.j2").render(board=board, **common(lang)),

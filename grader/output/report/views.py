@@ -4,15 +4,13 @@ Nothing here writes HTML. ``student_page`` builds one student's page for one of 
 audiences: ``instructor`` (everything, with a link back to the dashboard) or ``student``
 (what is published: no captured output or technical detail of hidden tests, since
 student code can print the hidden inputs it was given, no grader internals, nothing
-about any other student). ``dashboard`` builds the class page.
+about any other student). The class page is built by ``dashboard``.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import statistics
-from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -182,7 +180,8 @@ def _figures(outcome: TestOutcome, lang: str, t: Translate) -> tuple[FigureView,
     return tuple(figures)
 
 
-def _message(value: object, lang: str) -> str:
+def message_in(value: object, lang: str) -> str:
+    """The text of a bilingual message (or a plain string) in ``lang``."""
     if isinstance(value, dict):
         return str(value.get(lang) or value.get("en") or "")
     return "" if value is None else str(value)
@@ -194,11 +193,11 @@ def test_view(outcome: TestOutcome, lang: str, audience: str, t: Translate) -> T
     details = capped(outcome.details) if failed and not hide else None
     output = capped(outcome.output) if not hide else None
     return TestView(
-        title=_message(outcome.title, lang) or outcome.test_id, test_id=outcome.test_id,
+        title=message_in(outcome.title, lang) or outcome.test_id, test_id=outcome.test_id,
         hidden=outcome.hidden, earned=outcome.earned, points=outcome.points,
         status=outcome.status, status_label=t(f"status.{outcome.status}"),
-        message=_message(outcome.message, lang) if failed else "",
-        notes=tuple(_message(n.get("message"), lang) or f"{n.get('key')}: {n.get('value')}"
+        message=message_in(outcome.message, lang) if failed else "",
+        notes=tuple(message_in(n.get("message"), lang) or f"{n.get('key')}: {n.get('value')}"
                     for n in outcome.notes if isinstance(n, dict)),
         details=details, output=output,
         withheld=hide and bool(outcome.output or (failed and outcome.details)),
@@ -234,7 +233,7 @@ def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
     title = catalogue.titles.get(result.assignment)
     tests = tuple(test_view(o, lang, audience, t) for o in result.outcomes)
     return AssignmentView(
-        name=result.assignment, title=_message(title, lang) if title else result.assignment,
+        name=result.assignment, title=message_in(title, lang) if title else result.assignment,
         anchor="a-" + "".join(c if c.isalnum() else "-" for c in result.assignment),
         status=result.status, status_note=note, points=result.points,
         max_points=result.max_points, final=grade.final, adjustment=grade.adjustment,
@@ -246,7 +245,7 @@ def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
                           for a in grade.adjustments),
         started_at=result.started_at, duration=result.duration,
         isolation=result.isolation if instructor else "", error=error,
-        warnings=tuple(WarningView(text=_message(w.get("message"), lang) or str(w.get("id")),
+        warnings=tuple(WarningView(text=message_in(w.get("message"), lang) or str(w.get("id")),
                                    file=str(w.get("file") or ""))
                        for w in result.warnings if isinstance(w, dict)),
         discussion=capped(result.facts.discussion, MAX_DISCUSSION_CHARS),
@@ -283,156 +282,3 @@ def student_page(student_id: str, results: list[JobResult], grades: dict, lang: 
         max_total=sum_points([v.max_points for v in views]),
         assignments=views,
         dashboard_href=dashboard_href if audience == "instructor" else None)
-
-
-# ----------------------------------------------------------------------------- dashboard
-
-
-@dataclass(frozen=True)
-class Cell:
-    status: str
-    final: float | None
-    points: float
-    max_points: float
-    late: bool
-    adjusted: bool
-    sort: float
-
-
-@dataclass(frozen=True)
-class Row:
-    student_id: str
-    name: str
-    href: str
-    cells: tuple[Cell | None, ...]
-    total: float
-
-
-@dataclass(frozen=True)
-class TestRate:
-    test_id: str
-    title: str
-    hidden: bool
-    percent: int
-    passed: int
-    count: int
-    other: str
-    """Non-passing statuses with counts, e.g. "failed 3, timeout 1"."""
-
-
-@dataclass(frozen=True)
-class MistakeCount:
-    mistake_id: str
-    text: str
-    count: int
-    students: int
-
-
-@dataclass(frozen=True)
-class Summary:
-    name: str
-    title: str
-    count: int
-    graded: int
-    missing: int
-    errors: int
-    late: int
-    mean: float
-    median: float
-    max_points: float
-    histogram: plots.Histogram | None
-    rates: tuple[TestRate, ...]
-    mistakes: tuple[MistakeCount, ...]
-
-
-@dataclass(frozen=True)
-class Download:
-    label: str
-    href: str
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    assignments: tuple[tuple[str, str], ...]
-    """(name, title) of each assignment, in column order."""
-    rows: tuple[Row, ...]
-    summaries: tuple[Summary, ...]
-    downloads: tuple[Download, ...]
-    has_names: bool = False
-    """Whether any student has a name from the roster (else the column is left out)."""
-
-
-def dashboard(results: list[JobResult], grades: dict, lang: str, catalogue: Catalogue,
-              t: Translate, href: Callable[[str], str],
-              downloads: tuple[Download, ...] = ()) -> Dashboard:
-    names = sorted({r.assignment for r in results})
-    by_student: dict[str, dict[str, JobResult]] = defaultdict(dict)
-    for result in results:
-        by_student[result.student_id][result.assignment] = result
-    rows = []
-    for student_id, own in sorted(by_student.items()):
-        cells: list[Cell | None] = []
-        for name in names:
-            found = own.get(name)
-            if found is None:
-                cells.append(None)
-                continue
-            grade = grades[(student_id, name)]
-            cells.append(Cell(status=found.status, final=grade.final, points=found.points,
-                              max_points=found.max_points,
-                              late=bool(grade.late and grade.late_penalty > 0),
-                              adjusted=bool(grade.adjustments),
-                              sort=grade.final if grade.final is not None else -1.0))
-        student_name = next((r.facts.student_name for r in own.values()
-                             if r.facts.student_name), "")
-        rows.append(Row(student_id=student_id, name=student_name, href=href(student_id),
-                        cells=tuple(cells),
-                        total=sum_points([c.final or 0.0 for c in cells if c])))
-    summaries = tuple(_summary(name, [r for r in results if r.assignment == name], grades,
-                               lang, catalogue, t) for name in names)
-    titles = tuple((name, _message(catalogue.titles.get(name), lang) or name)
-                   for name in names)
-    return Dashboard(assignments=titles, rows=tuple(rows), summaries=summaries,
-                     downloads=downloads, has_names=any(row.name for row in rows))
-
-
-def _summary(name: str, own: list[JobResult], grades: dict, lang: str, catalogue: Catalogue,
-             t: Translate) -> Summary:
-    graded = [r for r in own if r.status == JobStatus.GRADED]
-    finals = [g.final for r in graded
-              if (g := grades[(r.student_id, r.assignment)]).final is not None]
-    tests: dict[str, list[TestOutcome]] = defaultdict(list)
-    mistakes: Counter[str] = Counter()
-    students_with: dict[str, set[str]] = defaultdict(set)
-    for result in graded:
-        for outcome in result.outcomes:
-            tests[outcome.test_id].append(outcome)
-            mistakes.update(outcome.diagnoses)
-            for diagnosis in outcome.diagnoses:
-                students_with[diagnosis].add(result.student_id)
-    rates = []
-    for test_id, outcomes in tests.items():
-        passed = sum(o.status == Status.PASSED for o in outcomes)
-        others = Counter(o.status for o in outcomes if o.status != Status.PASSED)
-        rates.append(TestRate(
-            test_id=test_id, title=_message(outcomes[0].title, lang) or test_id,
-            hidden=outcomes[0].hidden, percent=round(100 * passed / len(outcomes)),
-            passed=passed, count=len(outcomes),
-            other=", ".join(f"{t('status.' + s)} {n}" for s, n in others.most_common())))
-    rates.sort(key=lambda r: (r.passed / r.count, r.test_id))
-    texts = catalogue.mistakes.get(name, {})
-    max_points = max((r.max_points for r in own), default=0.0)
-    return Summary(
-        name=name, title=_message(catalogue.titles.get(name), lang) or name, count=len(own),
-        graded=len(graded), missing=sum(r.status == JobStatus.MISSING for r in own),
-        errors=sum(r.status == JobStatus.ERROR for r in own),
-        late=sum(1 for r in own if grades[(r.student_id, r.assignment)].late_penalty > 0),
-        mean=round(statistics.fmean(finals), 2) if finals else 0.0,
-        median=round(statistics.median(finals), 2) if finals else 0.0,
-        max_points=max_points,
-        histogram=plots.histogram(finals, max_points, title=name, xlabel=t("report.points"),
-                                  ylabel=t("report.students")) if finals else None,
-        rates=tuple(rates),
-        mistakes=tuple(MistakeCount(mistake_id=m, text=_message(texts.get(m), lang),
-                                    count=n, students=len(students_with[m]))
-                       for m, n in mistakes.most_common()))
