@@ -26,7 +26,7 @@ from grader.adjustments import Adjustment
 from grader.grades import grades as compute_grades
 from grader.output.report import dashboard, views
 from grader.paths import safe_name
-from grader.results import JobResult
+from grader.results import JobResult, JobStatus, Status
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,6 +40,8 @@ def environment() -> jinja2.Environment:
     # Our own static files, trusted: inlined as they are (escaping would break the CSS).
     env.globals["css"] = Markup((HERE / "static" / "report.css").read_text(encoding="utf-8"))
     env.globals["sort_js"] = Markup((HERE / "static" / "sort.js").read_text(encoding="utf-8"))
+    env.globals["JobStatus"] = JobStatus
+    env.globals["Status"] = Status
     env.filters["pts"] = format_points
     env.filters["signed"] = signed_points
     return env
