@@ -9,8 +9,9 @@ Format versions (``FORMAT_VERSION``):
 
 1. first version; ingest facts in a free-form ``extra`` dict.
 2. ingest facts typed (:class:`IngestFacts`, key ``facts``); status ``disk`` (the
-   fallback's scratch folder outgrew its limit). Format 1 is read by moving ``extra``
-   into ``facts``.
+   fallback's scratch folder outgrew its limit); per test ``hints`` (recognised kinds of
+   difference) and ``hidden_detail`` (what only the instructor sees of a hidden test).
+   Format 1 is read by moving ``extra`` into ``facts``.
 """
 
 from __future__ import annotations
@@ -102,6 +103,12 @@ class TestOutcome:
     """Technical detail (the student's own traceback, the offending line), not translated."""
     diagnoses: tuple[str, ...] = ()
     """Ids of catalogued mistakes the student's output matched."""
+    hints: tuple[str, ...] = ()
+    """Ids of recognised kinds of difference (a factor N, a transpose...; see checks.HINTS)
+    named in the message when no catalogued mistake matched."""
+    hidden_detail: Bilingual = field(default_factory=dict)
+    """For a hidden test: what only the instructor sees (expected and actual values, the
+    full text of the student's exception); the student's page never shows it."""
     notes: tuple[dict, ...] = ()
     """Observations, e.g. ``{"key": "convention", "value": "mean", "message": {...}}``."""
     output: str = ""
@@ -117,8 +124,9 @@ class TestOutcome:
     def from_dict(cls, data: dict) -> TestOutcome:
         values = _known_fields(cls, data)
         values["status"] = Status(values["status"])
-        for key in ("diagnoses", "notes", "artifacts"):
+        for key in ("diagnoses", "hints", "notes", "artifacts"):
             values[key] = tuple(values.get(key, ()))
+        values["hidden_detail"] = dict(values.get("hidden_detail") or {})
         return cls(**values)
 
 

@@ -1,12 +1,14 @@
 """Hidden tests never show their inputs: not even through the student's own messages.
 
 A student's exception text is chosen by the student's code, which receives the hidden
-inputs; so in a hidden test the message keeps where and what was raised but not the
-text, which stays in the details for the instructor only.
+inputs; so in a hidden test the message keeps where and what was raised and the text
+with its numbers masked (shapes, dtypes and names stay: they help the student fix it),
+and the whole text stays in the details for the instructor only.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -37,7 +39,9 @@ def test_student_text_withheld_in_hidden_tests(tmp_path: Path) -> None:
     public = by_id["test_gradient_method.py::test_gradients"]
     hidden = by_id["test_hidden_gradient_method.py::test_gradients"]
     assert "LEAK [1.0, 2.0]" in public.message["en"]            # public inputs: shown
-    assert "LEAK" not in hidden.message["en"] and "LEAK" not in hidden.message["ja"]
+    for lang in ("ja", "en"):
+        assert "LEAK […, …" in hidden.message[lang]                 # masked, not hidden
+        assert not re.search(r"\d\.\d", hidden.message[lang])       # no value of x
     assert "ValueError" in hidden.message["en"] and "gradient_method.py line" in \
         hidden.message["en"]
     assert "LEAK" in hidden.details                                # for the instructor

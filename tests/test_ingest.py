@@ -388,7 +388,7 @@ def test_git_repository_that_is_not_one(assignment, tmp_path: Path) -> None:  # 
 
 
 def policy(**values: object) -> LatePolicy:
-    from grader.manifest import _late_policy
+    from grader.manifest.late import late_policy as _late_policy
 
     late_table = {key: value for key, value in values.items() if key != "deadline"}
     result = _late_policy("a", {"deadline": values.get("deadline", "2025-05-20T23:59:00+09:00")},
@@ -447,7 +447,7 @@ def test_manifest_late_policy_errors(values: dict, message: str) -> None:
 
 
 def test_manifest_without_deadline_has_no_policy(assignment) -> None:  # noqa: ANN001
-    from grader.manifest import _late_policy
+    from grader.manifest.late import late_policy as _late_policy
 
     assert assignment.late is None
     with pytest.raises(ManifestError, match="needs"):

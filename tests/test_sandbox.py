@@ -111,6 +111,10 @@ class Node:
         self.x = x
         return self.a * x
 
+def clip_in_place(x):
+    x[x < 0] = 0
+    return x
+
 def where_is_numpy():
     return np.__file__
 
@@ -307,6 +311,30 @@ def test_timeout_costs_once_and_worker_restarts(session: StudentSession) -> None
         session.load("student").loop()          # poisoned: no second wait
     assert time.monotonic() - started < 1.5
     assert session.load("student").count() == 1  # a fresh worker, state reset
+
+
+def test_a_function_that_timed_out_may_still_be_looked_up(session: StudentSession) -> None:
+    """Only tests that *call* it are marked "timed out in an earlier test": one that
+    fetches it among others at its top and calls the others keeps its points."""
+    with pytest.raises(StudentTimeout):
+        session.load("student").loop()
+    student = session.load("student")
+    loop, double = student.loop, student.double
+    assert double(np.ones(2)).tolist() == [2.0, 2.0]
+    with pytest.raises(StudentTimeout, match="earlier test"):
+        loop()
+
+
+def test_arrays_changed_in_place_are_reported(session: StudentSession) -> None:
+    """Arrays cross into the sandbox by value, so the worker itself compares them."""
+    student = session.load("student")
+    value, changed = student.clip_in_place.call_reporting_changes(np.array([-1.0, 2.0]))
+    assert value.tolist() == [0.0, 2.0] and changed == [0]
+    value, changed = student.double.call_reporting_changes(np.array([-1.0, 2.0]))
+    assert value.tolist() == [-2.0, 4.0] and changed == []
+    node = student.Node(2.0)
+    value, changed = node.forward.call_reporting_changes(x=np.ones(2))
+    assert changed == []
 
 
 def test_sleep_ignoring_sigalrm_is_stopped(session: StudentSession) -> None:

@@ -1,11 +1,16 @@
 """Checks for the course's tests, with messages in Japanese and English.
 
-授業のテストで使う確認関数です。失敗すると、何が期待され何が返ってきたか
-(形、最大誤差、その位置) を日本語と英語で表示します。
+授業のテストで使う確認関数です。失敗すると、どこがどれだけ違うか (形、相対誤差、
+最大の差の位置) と、違い方から考えられる原因 (ヒント) を日本語と英語で表示します。
 
-Every check raises :class:`CheckFailure` (an ``AssertionError``) with a message that
-says what was expected, what came back (type, shape, largest error and where) and, when
-the result matches a known mistake, names the mistake. numpy only.
+Every check raises :class:`CheckFailure` (an ``AssertionError``) whose message says what
+is wrong, where (the index of the largest difference, the relative error) and why it may
+be: a known mistake from the assignment's catalogue when the result matches one, else a
+*hint* recognised from the shape of the difference (a constant factor such as 2, ½ or the
+batch size, a flipped sign, a transpose, a reshape, a sum over the wrong axis, a shift by
+one step, a tiny difference such as a missing 1e-7, only some rows wrong...). The
+expected and actual values are kept apart (``CheckFailure.values``): public tests show
+them, hidden tests show them to the instructor only. numpy only.
 """
 
 from __future__ import annotations
@@ -17,16 +22,39 @@ from typing import Any
 
 import numpy as np
 
+#: What a check is about: one string, or {"ja": ..., "en": ...} when it contains prose.
+Label = str | dict
+
+
+def label(ja: str, en: str) -> dict:
+    """A bilingual label for ``what`` (say it in both languages when it is prose)."""
+    return {"ja": ja, "en": en}
+
+
+def _in(what: Label, lang: str) -> str:
+    return str(what.get(lang) or what.get("en")) if isinstance(what, dict) else str(what)
+
 
 class CheckFailure(AssertionError):
-    """A failed check. ``bilingual`` holds the message in both languages."""
+    """A failed check.
+
+    ``bilingual`` is the message anyone may see (what is wrong, where, why); ``values``
+    holds the expected and actual numbers, which a hidden test shows to the instructor
+    only; ``diagnoses`` are ids of catalogued mistakes, ``hints`` ids of recognised
+    differences (see :data:`HINTS`).
+    """
 
     def __init__(self, ja: str, en: str, details: str = "",
-                 diagnoses: Iterable[str] = ()) -> None:
+                 diagnoses: Iterable[str] = (), *, hints: Iterable[str] = (),
+                 values_ja: str = "", values_en: str = "") -> None:
         self.bilingual = {"ja": ja, "en": en}
+        self.values = {"ja": values_ja, "en": values_en}
         self.details = details
         self.diagnoses = tuple(diagnoses)
-        super().__init__(f"{ja}\n{en}")
+        self.hints = tuple(hints)
+        text_ja = f"{ja}\n{values_ja}" if values_ja else ja
+        text_en = f"{en}\n{values_en}" if values_en else en
+        super().__init__(f"{text_ja}\n{text_en}")
 
 
 @dataclass(frozen=True)
@@ -48,6 +76,261 @@ class Mistake:
 Candidates = Iterable[tuple[Mistake, Any]]
 
 
+# ----------------------------------------------------------------------------- hints
+#
+# ヒント: 期待との違い方から、よくある原因を推測して表示します。
+# Hints: the shape of a difference, recognised without any catalogue of mistakes.
+
+HINTS: dict[str, tuple[str, str]] = {
+    "transposed": ("転置になっています (.T をとると期待と一致します)。行列積の順番や .T を"
+                   "確認してください (x.T @ g と g.T @ x など)。",
+                   "It is the transpose of the expected value (its .T matches). Check the "
+                   "order of the matrix product and .T (x.T @ g versus g.T @ x)."),
+    "reshaped": ("値は合っていますが形 (shape) が違います。reshape、keepdims、[:, None] "
+                 "などを確認してください。",
+                 "The values are right but the shape is not. Check reshape, keepdims or "
+                 "[:, None]."),
+    "summed_all": ("すべての要素の和 (1 つの値) になっています。np.sum(..., axis=0) のように"
+                   "和をとる軸を指定してください。",
+                   "It is the sum of all elements (one value). Give the axis to sum over, "
+                   "as in np.sum(..., axis=0)."),
+    "wrong_axis": ("和や平均をとる軸が違うようです (サンプルごとに 1 つの値になっています)。"
+                   "バッチ方向は axis=0 です。",
+                   "The sum or mean seems to be over the wrong axis (one value per sample). "
+                   "The batch runs along axis=0."),
+    "broadcast": ("形 (N, 1) と (N,) の配列を組み合わせて (N, N) に広がっています "
+                  "(ブロードキャスト)。両方の形を揃えてください。",
+                  "An (N, 1) and an (N,) array were combined into (N, N) by broadcasting. "
+                  "Make their shapes agree."),
+    "sign": ("符号が逆です (すべての値が期待の -1 倍)。引き算の順番 (y - t と t - y) や"
+             "更新の符号を確認してください。",
+             "The sign is flipped (every value is -1 times the expected one). Check the "
+             "order of a subtraction (y - t versus t - y) or the sign of the update."),
+    "factor_two": ("すべての値が期待のちょうど 2 倍です。係数 ½ を忘れていませんか (または "
+                   "2 が余分)。",
+                   "Every value is exactly 2 times the expected one. Is a factor ½ "
+                   "missing (or a 2 too many)?"),
+    "factor_half": ("すべての値が期待のちょうど ½ です。係数 2 を忘れていませんか (2 乗の微分は "
+                    "2x です)。",
+                    "Every value is exactly ½ of the expected one. Is a factor 2 missing "
+                    "(the derivative of x^2 is 2x)?"),
+    "factor_batch": ("すべての値が期待のちょうど N = {batch} 倍です。バッチの大きさ N で割り"
+                     "忘れていませんか。",
+                     "Every value is exactly N = {batch} times the expected one. Did you "
+                     "forget to divide by the batch size N?"),
+    "factor_inv_batch": ("すべての値が期待のちょうど 1/N (N = {batch}) 倍です。バッチの大きさ "
+                         "N で余分に割っていませんか。",
+                         "Every value is exactly 1/N (N = {batch}) of the expected one. Is "
+                         "there an extra division by the batch size N?"),
+    "factor": ("すべての値が期待の {factor} 倍です (定数倍のずれ)。係数や学習率の掛け方を"
+               "確認してください。",
+               "Every value is {factor} times the expected one (a constant factor). Check "
+               "the coefficients and where the learning rate is applied."),
+    "offset": ("すべての値が期待から同じ量 ({offset}) だけずれています。定数項 (バイアスや "
+               "+1 など) を確認してください。",
+               "Every value is off by the same amount ({offset}). Check the constant terms "
+               "(the bias, a +1, ...)."),
+    "zeros": ("すべて 0 です。計算した値を代入・返却しているか確認してください。",
+              "Every value is 0. Check that the computed value is stored and returned."),
+    "tiny": ("差はごく小さい (相対誤差 {relative}) です。1e-7 のような小さな定数 (log の中の "
+             "+ 1e-7 など) が足りないか余分ではありませんか。",
+             "The difference is tiny (relative error {relative}). Is a small constant such "
+             "as the + 1e-7 inside a log missing or extra?"),
+    "shifted_later": ("1 つ後の値とずれています: 各回の値を更新の *後* に記録していませんか "
+                      "(更新の前に記録します)。",
+                      "The values are shifted by one step: are they recorded *after* each "
+                      "update? Record them before the update."),
+    "shifted_earlier": ("1 つ前の値とずれています: 最初の値 (初期値) が抜けていませんか。",
+                        "The values are shifted by one step: is the first value (the "
+                        "starting point) missing?"),
+    "rows": ("一部の行だけが違います ({where})。", "Only some rows differ ({where})."),
+    "columns": ("一部の列だけが違います ({where})。", "Only some columns differ ({where})."),
+    "entries": ("一部の要素だけが違います ({where})。", "Only some entries differ ({where})."),
+    "not_finite": ("NaN または inf が含まれています。発散 (学習率が大きすぎる) や 0 での割り算、"
+                   "exp のオーバーフローを確認してください。",
+                   "There is NaN or inf. Check for divergence (a learning rate too large), a "
+                   "division by zero or an overflowing exp."),
+    # Hints a test recognises by computing the variant itself (not from the catalogue):
+    "updated_first": ("パラメータを更新した *後* の値で計算しています。前のノードへ返す勾配は"
+                      "更新の *前* の値で計算してください。",
+                      "It was computed with the parameters *after* the update. Compute the "
+                      "gradient passed back with the values *before* the update."),
+    "whole_array": ("配列全体の統計量 (最大値・平均など) を使っています。列ごと (axis=0) に"
+                    "計算してください。",
+                    "It uses statistics of the whole array (its max, mean, ...). Compute "
+                    "them per column (axis=0)."),
+    "per_row": ("行ごと (axis=1) に計算しています。列ごと (axis=0) に計算してください。",
+                "It is computed per row (axis=1). Compute it per column (axis=0)."),
+    "per_column": ("列ごと (axis=0) に計算しています。行ごと (axis=1) に計算してください。",
+                   "It is computed per column (axis=0). Compute it per row (axis=1)."),
+    "input_changed": ("引数の配列を書き換えています (in-place)。入力は変更せず、新しい配列を"
+                      "作るか x.copy() を使ってください。",
+                      "It changes the array it was given (in place). Leave the input as it "
+                      "is: make a new array or use x.copy()."),
+    "wrong_parameter": ("パラメータについての勾配を返しています。前のノード (入力) へは入力に"
+                        "ついての勾配を返します。",
+                        "It returns the gradient with respect to the parameter. The previous "
+                        "node needs the gradient with respect to the input."),
+    "backward_block": ("{good} は自分の forward の数値微分と一致しますが、{bad} は一致しません。"
+                       "{bad} へ逆伝播する部分 (どの重み・行を使うか、活性化関数の微分、更新の前の"
+                       "値か) を確認してください。",
+                       "{good} agrees with the numerical gradient of your forward, {bad} does "
+                       "not. Check the back-propagation into {bad} (which weights and rows, "
+                       "the activation's derivative, values from before the update)."),
+}
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A recognised kind of difference, explained in both languages."""
+
+    id: str
+    ja: str
+    en: str
+
+
+def hint(hint_id: str, **params: Any) -> Hint:
+    """The built-in hint ``hint_id`` with its placeholders filled in."""
+    ja, en = HINTS[hint_id]
+    return Hint(hint_id, ja.format(**params), en.format(**params))
+
+
+Variants = Iterable[tuple[str, Any]]
+"""(hint id, the value a student's code gives with that kind of slip) pairs."""
+
+
+def _matches(result: np.ndarray, value: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    try:
+        wrong = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return (result.shape == wrong.shape and bool(np.all(np.isfinite(result)))
+            and bool(np.allclose(result, wrong, rtol=rtol, atol=atol)))
+
+
+def _nice(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _factor_hint(ratio: float, batch: int | None) -> Hint:
+    for target, hint_id in ((-1.0, "sign"), (2.0, "factor_two"), (0.5, "factor_half")):
+        if math.isclose(ratio, target, rel_tol=1e-6):
+            return hint(hint_id)
+    if batch and batch > 1:
+        if math.isclose(ratio, batch, rel_tol=1e-6):
+            return hint("factor_batch", batch=batch)
+        if math.isclose(ratio, 1 / batch, rel_tol=1e-6):
+            return hint("factor_inv_batch", batch=batch)
+    return hint("factor", factor=_nice(ratio))
+
+
+def _places(indices: list[int], size: int) -> str:
+    if indices == [size - 1]:
+        return "last"
+    if indices == [0]:
+        return "first"
+    return ", ".join(str(i) for i in indices[:6]) + (" ..." if len(indices) > 6 else "")
+
+
+def _numbered(singular: str, plural: str, where: str) -> str:
+    return f"{singular if ',' not in where else plural} {where}"
+
+
+def _localised(result: np.ndarray, expected: np.ndarray, rtol: float,
+               atol: float) -> Hint | None:
+    wrong = ~np.isclose(result, expected, rtol=rtol, atol=atol)
+    if not wrong.any() or wrong.all():
+        return None
+    if result.ndim == 2 and result.shape[0] > 1:
+        rows = [int(i) for i in np.flatnonzero(wrong.any(axis=1))]
+        cols = [int(i) for i in np.flatnonzero(wrong.any(axis=0))]
+        if len(rows) < result.shape[0] and (len(cols) == result.shape[1] or len(rows) == 1):
+            where = _places(rows, result.shape[0])
+            return Hint("rows", HINTS["rows"][0].format(
+                where={"last": "最後の行", "first": "最初の行"}.get(where, f"行 {where}")),
+                HINTS["rows"][1].format(
+                where={"last": "the last row", "first": "the first row"}.get(
+                    where, _numbered("row", "rows", where))))
+        if len(cols) < result.shape[1]:
+            where = _places(cols, result.shape[1])
+            return Hint("columns", HINTS["columns"][0].format(
+                where={"last": "最後の列", "first": "最初の列"}.get(where, f"列 {where}")),
+                HINTS["columns"][1].format(
+                where={"last": "the last column", "first": "the first column"}.get(
+                    where, _numbered("column", "columns", where))))
+    if result.ndim == 1 and result.size > 2:
+        indices = [int(i) for i in np.flatnonzero(wrong)]
+        where = _places(indices, result.size)
+        return Hint("entries", HINTS["entries"][0].format(
+            where={"last": "最後の要素", "first": "最初の要素"}.get(where, f"位置 {where}")),
+            HINTS["entries"][1].format(
+            where={"last": "the last entry", "first": "the first entry"}.get(
+                where, f"at {where}")))
+    return None
+
+
+def _shape_hint(result: np.ndarray, expected: np.ndarray, batch: int | None) -> Hint | None:
+    if result.ndim == 2 and result.shape == expected.shape[::-1] and result.shape[0] != \
+            result.shape[1] and _matches(result.T, expected):
+        return hint("transposed")
+    if result.size == expected.size and result.size > 0 and _matches(
+            result.reshape(expected.shape), expected):
+        return hint("reshaped")
+    if result.size == 1 and expected.size > 1 and _matches(result.reshape(()),
+                                                            np.sum(expected)):
+        return hint("summed_all")
+    if result.size == 1 and expected.ndim >= 1 and expected.size > 1:
+        return hint("summed_all")
+    if batch and result.shape == (batch,) and expected.ndim == 1 and expected.size != batch:
+        return hint("wrong_axis")
+    if result.ndim == 2 and result.shape[0] == result.shape[1] > 1 and expected.shape in (
+            (result.shape[0], 1), (result.shape[0],)):
+        return hint("broadcast")
+    if result.ndim == 1 and expected.ndim == 1 and result.size == expected.size - 1:
+        if _matches(result, expected[1:]):
+            return hint("shifted_earlier")
+        if _matches(result, expected[:-1]):
+            return hint("shifted_later")
+    return None
+
+
+def explain(result: np.ndarray, expected: np.ndarray, *, batch: int | None = None,
+            variants: Variants = (), rtol: float = 1e-7, atol: float = 1e-10) -> Hint | None:
+    """The most specific hint for how ``result`` differs from ``expected``, if any.
+
+    ``variants`` are values the test computed for slips it can imagine without naming a
+    catalogued mistake (``("updated_first", value)``); ``batch`` is the batch size N,
+    so a factor of N is recognised.
+    """
+    for hint_id, value in variants:
+        if _matches(result, value):
+            return hint(hint_id, batch=batch)
+    if result.shape != expected.shape:
+        return _shape_hint(result, expected, batch)
+    if not np.all(np.isfinite(result)):
+        return hint("not_finite")
+    flat_e, flat_r = expected.ravel(), result.ravel()
+    if not flat_r.any() and flat_e.any():
+        return hint("zeros")
+    relative = relative_error(result, expected)
+    if relative < 1e-4:
+        return hint("tiny", relative=f"{relative:.1e}")
+    if result.ndim == 1 and result.size > 2:
+        if _matches(result[:-1], expected[1:]):
+            return hint("shifted_later")
+        if _matches(result[1:], expected[:-1]):
+            return hint("shifted_earlier")
+    scale = float(np.dot(flat_e, flat_e))
+    if scale > 0:
+        ratio = float(np.dot(flat_r, flat_e)) / scale
+        if abs(ratio) > 1e-12 and abs(ratio - 1.0) > 1e-3 and _matches(result, ratio * expected):
+            return _factor_hint(ratio, batch)
+    offset = flat_r - flat_e
+    if flat_r.size > 1 and np.ptp(offset) <= 1e-9 * max(1.0, float(np.max(np.abs(flat_e)))):
+        return hint("offset", offset=_nice(float(offset[0])))
+    return _localised(result, expected, rtol, atol)
+
+
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -55,6 +338,15 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     return repr(value)
+
+
+def _pair(expected: float, actual: float) -> tuple[str, str]:
+    """Both numbers with enough significant digits that they read differently."""
+    for digits in range(6, 18):
+        shown_e, shown_a = f"{expected:.{digits}g}", f"{actual:.{digits}g}"
+        if shown_e != shown_a:
+            return shown_e, shown_a
+    return repr(expected), repr(actual)
 
 
 def describe_type(value: Any) -> str:
@@ -68,7 +360,7 @@ def describe_type(value: Any) -> str:
     return type(value).__name__
 
 
-def as_array(value: Any, what: str) -> np.ndarray:
+def as_array(value: Any, what: Label) -> np.ndarray:
     """The value as a float ndarray; a clear failure for anything that is not numbers."""
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         return value.astype(np.float64, copy=False)
@@ -82,13 +374,13 @@ def as_array(value: Any, what: str) -> np.ndarray:
         else:
             return array
     raise CheckFailure(
-        f"{what} は数値の配列 (numpy.ndarray) を返す必要がありますが、{describe_type(value)} "
-        f"が返されました。",
-        f"{what} must return a numeric array (numpy.ndarray), but returned "
+        f"{_in(what, 'ja')} は数値の配列 (numpy.ndarray) を返す必要がありますが、"
+        f"{describe_type(value)} が返されました。",
+        f"{_in(what, 'en')} must return a numeric array (numpy.ndarray), but returned "
         f"{describe_type(value)}.")
 
 
-def as_number(value: Any, what: str) -> float:
+def as_number(value: Any, what: Label) -> float:
     """The value as a Python float (0-d and 1-element arrays accepted)."""
     if isinstance(value, bool):
         value = None
@@ -97,8 +389,10 @@ def as_number(value: Any, what: str) -> float:
     if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "biuf":
         return float(value.reshape(()))
     raise CheckFailure(
-        f"{what} は数値 (float) を返す必要がありますが、{describe_type(value)} が返されました。",
-        f"{what} must return a number (float), but returned {describe_type(value)}.")
+        f"{_in(what, 'ja')} は数値 (float) を返す必要がありますが、{describe_type(value)} "
+        f"が返されました。",
+        f"{_in(what, 'en')} must return a number (float), but returned "
+        f"{describe_type(value)}.")
 
 
 def close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:
@@ -123,103 +417,138 @@ def _matching(actual: Any, candidates: Candidates, rtol: float, atol: float) -> 
     return found
 
 
-def _fail(ja: str, en: str, found: list[Mistake], details: str = "") -> CheckFailure:
+def _fail(ja: str, en: str, found: list[Mistake], details: str = "", *,
+          found_hint: Hint | None = None, values_ja: str = "",
+          values_en: str = "") -> CheckFailure:
+    """The failure, naming known mistakes, else the recognised kind of difference."""
     if found:
         ja += "\nよくある間違い: " + " / ".join(m.ja for m in found)
         en += "\nLikely mistake: " + " / ".join(m.en for m in found)
-    return CheckFailure(ja, en, details, [m.id for m in found])
+    elif found_hint is not None:
+        ja += "\nヒント: " + found_hint.ja
+        en += "\nHint: " + found_hint.en
+    return CheckFailure(ja, en, details, [m.id for m in found],
+                        hints=[found_hint.id] if found_hint and not found else [],
+                        values_ja=values_ja, values_en=values_en)
 
 
 # ----------------------------------------------------------------------------- checks
 
 
-def expect_array(actual: Any, expected: Any, what: str, *, rtol: float = 1e-7,
-                 atol: float = 1e-10, mistakes: Candidates = ()) -> np.ndarray:
+def _values(expected: float, actual: float, index: tuple | None = None) -> tuple[str, str]:
+    shown_e, shown_a = _pair(expected, actual)
+    at_ja = f"位置 {index}: " if index is not None else ""
+    at_en = f"at index {index}: " if index is not None else ""
+    return (f"{at_ja}期待 {shown_e}、実際 {shown_a}",
+            f"{at_en}expected {shown_e}, got {shown_a}")
+
+
+def expect_array(actual: Any, expected: Any, what: Label, *, rtol: float = 1e-7,
+                 atol: float = 1e-10, mistakes: Candidates = (), variants: Variants = (),
+                 batch: int | None = None) -> np.ndarray:
     """Check an array result: type, exact shape, finite values, then closeness.
 
     ``mistakes`` pairs known mistakes with the value each would produce; a result
-    matching one of them is named in the message. Returns the result as an array.
+    matching one of them is named in the message. Otherwise the kind of difference is
+    recognised (:func:`explain`, with ``variants`` and the batch size ``batch``).
+    Returns the result as an array.
     """
     candidates = list(mistakes)
+    variants = list(variants)
     result = as_array(actual, what)
     expected = np.asarray(expected, dtype=np.float64)
+    ja, en = _in(what, "ja"), _in(what, "en")
     if result.shape != expected.shape:
         found = _matching(result, candidates, rtol, atol)
         raise _fail(
-            f"{what} の形 (shape) が違います: 期待 {expected.shape}、実際 {result.shape}。",
-            f"{what} has the wrong shape: expected {expected.shape}, got {result.shape}.",
-            found)
+            f"{ja} の形 (shape) が違います: 期待 {expected.shape}、実際 {result.shape}。",
+            f"{en} has the wrong shape: expected {expected.shape}, got {result.shape}.",
+            found, found_hint=explain(result, expected, batch=batch, variants=variants,
+                                      rtol=rtol, atol=atol))
     bad = ~np.isfinite(result)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         raise _fail(
-            f"{what} に NaN または inf が含まれています (位置 {index})。"
+            f"{ja} に NaN または inf が含まれています (位置 {index})。"
             f"発散していないか、0 で割っていないか確認してください。",
-            f"{what} contains NaN or inf (at index {index}). "
+            f"{en} contains NaN or inf (at index {index}). "
             f"Check for divergence or division by zero.",
             _matching(result, candidates, rtol, atol))
     if np.allclose(result, expected, rtol=rtol, atol=atol):
         return result
     error = np.abs(result - expected)
     index = tuple(int(i) for i in np.unravel_index(int(np.argmax(error)), error.shape))
+    relative = relative_error(result, expected)
     found = _matching(result, candidates, rtol, atol)
+    values_ja, values_en = _values(float(expected[index]), float(result[index]), index)
     raise _fail(
-        f"{what} の値が期待と違います。最大誤差 {_fmt(float(error[index]))} (位置 {index}): "
-        f"期待 {_fmt(float(expected[index]))}、実際 {_fmt(float(result[index]))} "
+        f"{ja} の値が期待と違います。相対誤差 {relative:.3g}、最大の差は位置 {index} "
         f"(許容: rtol={rtol:g}, atol={atol:g})。",
-        f"{what} differs from the expected values. Largest error "
-        f"{_fmt(float(error[index]))} at index {index}: expected "
-        f"{_fmt(float(expected[index]))}, got {_fmt(float(result[index]))} "
-        f"(tolerance rtol={rtol:g}, atol={atol:g}).", found)
+        f"{en} differs from the expected values: relative error {relative:.3g}, largest "
+        f"difference at index {index} (tolerance rtol={rtol:g}, atol={atol:g}).", found,
+        found_hint=explain(result, expected, batch=batch, variants=variants, rtol=rtol,
+                           atol=atol),
+        values_ja=values_ja, values_en=values_en)
 
 
-def expect_number(actual: Any, expected: float, what: str, *, rtol: float = 1e-7,
-                  atol: float = 1e-10, mistakes: Candidates = ()) -> float:
+def expect_number(actual: Any, expected: float, what: Label, *, rtol: float = 1e-7,
+                  atol: float = 1e-10, mistakes: Candidates = (), variants: Variants = (),
+                  batch: int | None = None) -> float:
     """Check a scalar result (a float, or a 0-d / one-element array)."""
     candidates = list(mistakes)
     value = as_number(actual, what)
+    ja, en = _in(what, "ja"), _in(what, "en")
     if not math.isfinite(value):
-        raise _fail(f"{what} が有限の値ではありません ({value})。",
-                    f"{what} is not finite ({value}).", [])
+        raise _fail(f"{ja} が有限の値ではありません ({value})。",
+                    f"{en} is not finite ({value}).", [], found_hint=hint("not_finite"))
     if math.isclose(value, expected, rel_tol=rtol, abs_tol=atol):
         return value
     found = _matching(np.asarray(value), [(m, np.asarray(v, dtype=float)) for m, v in candidates],
                       rtol, atol)
+    relative = abs(value - expected) / max(abs(expected), abs(value), 1e-300)
+    values_ja, values_en = _values(float(expected), value)
+    found_hint = explain(np.asarray([value]), np.asarray([float(expected)]), batch=batch,
+                         variants=[(h, np.asarray([v], dtype=float).reshape(1))
+                                   for h, v in variants], rtol=rtol, atol=atol)
     raise _fail(
-        f"{what} の値が違います: 期待 {_fmt(float(expected))}、実際 {_fmt(value)} "
-        f"(許容: rtol={rtol:g}, atol={atol:g})。",
-        f"{what} is wrong: expected {_fmt(float(expected))}, got {_fmt(value)} "
-        f"(tolerance rtol={rtol:g}, atol={atol:g}).", found)
+        f"{ja} の値が違います (相対誤差 {relative:.3g}、許容: rtol={rtol:g}, atol={atol:g})。",
+        f"{en} is wrong (relative error {relative:.3g}; tolerance rtol={rtol:g}, "
+        f"atol={atol:g}).", found, found_hint=found_hint,
+        values_ja=values_ja, values_en=values_en)
 
 
-def expect_length(actual: Any, length: int, what: str) -> None:
+def expect_length(actual: Any, length: int, what: Label) -> None:
+    ja, en = _in(what, "ja"), _in(what, "en")
     try:
         got = len(actual)
     except TypeError:
-        raise CheckFailure(f"{what} は長さのある値 (list や ndarray) である必要があります。"
+        raise CheckFailure(f"{ja} は長さのある値 (list や ndarray) である必要があります。"
                            f"実際: {describe_type(actual)}",
-                           f"{what} must be a sequence (list or ndarray); got "
+                           f"{en} must be a sequence (list or ndarray); got "
                            f"{describe_type(actual)}.") from None
     if got != length:
-        raise CheckFailure(f"{what} の長さが違います: 期待 {length}、実際 {got}。",
-                           f"{what} has the wrong length: expected {length}, got {got}.")
+        raise CheckFailure(f"{ja} の長さが違います: 期待 {length}、実際 {got}。",
+                           f"{en} has the wrong length: expected {length}, got {got}.")
 
 
-def expect_tuple(actual: Any, length: int, what: str) -> tuple:
+def expect_tuple(actual: Any, length: int, what: Label) -> tuple:
     """A function documented to return ``(a, b, ...)`` returned that many values."""
+    ja, en = _in(what, "ja"), _in(what, "en")
     if not isinstance(actual, (tuple, list)) or len(actual) != length:
         raise CheckFailure(
-            f"{what} は {length} 個の値のタプルを返す必要があります。実際: {describe_type(actual)}"
+            f"{ja} は {length} 個の値のタプルを返す必要があります。実際: {describe_type(actual)}"
             + (f" (長さ {len(actual)})" if isinstance(actual, (tuple, list)) else ""),
-            f"{what} must return a tuple of {length} values; got {describe_type(actual)}"
+            f"{en} must return a tuple of {length} values; got {describe_type(actual)}"
             + (f" of length {len(actual)}" if isinstance(actual, (tuple, list)) else "") + ".")
     return tuple(actual)
 
 
-def expect(condition: bool, ja: str, en: str, mistake: Mistake | None = None) -> None:
-    """A free-form check with a message in both languages."""
+def expect(condition: bool, ja: str, en: str, mistake: Mistake | None = None, *,
+           hint_id: str | None = None) -> None:
+    """A free-form check with a message in both languages (and a mistake or hint)."""
     if not condition:
-        raise _fail(ja, en, [mistake] if mistake else [])
+        raise _fail(ja, en, [mistake] if mistake else [],
+                    found_hint=hint(hint_id) if hint_id else None)
 
 
 def first_matching(actual: Any, candidates: Candidates, rtol: float = 1e-7,
@@ -250,7 +579,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "Affine": ("Affine", "AffineLayer", "Linear", "LinearLayer"),
     "SoftmaxWithLoss": ("SoftmaxWithLoss", "SoftmaxWithLossLayer", "SoftmaxCrossEntropy",
                         "SoftmaxWithCrossEntropy", "SoftmaxLoss"),
-    "MeanSquaredError": ("MeanSquaredError", "MeanSquaredErrorLayer", "MSE", "MSELoss"),
+    "MeanSquaredError": ("MeanSquaredError", "MeanSquaredErrorLayer", "MSE", "MSELoss",
+                         "SquaredError", "SumSquaredError", "SumOfSquaresError"),
     "TwoLayerNet": ("TwoLayerNet", "TwoLayerNetwork", "TwoLayerNN"),
     "softmax": ("softmax", "soft_max"),
     "sigmoid": ("sigmoid",),
@@ -304,24 +634,25 @@ def resolve(module: Any, name: str, where: str = "", *, aliases: Iterable[str] |
         + (f" (also looked for {others})" if others else "") + ". Check the spelling.")
 
 
-def backward_dx(result: Any, what: str, *, artifacts: Any = None) -> Any:
+def backward_dx(result: Any, what: Label, *, artifacts: Any = None) -> Any:
     """dx from a ``backward`` that returns dx alone or a tuple whose first element is dx.
 
     backward が dx だけを返しても、dx を先頭にしたタプルを返しても受け付けます。
     """
     if not isinstance(result, tuple):  # a list may be dx itself (rows): only tuples unpack
         return result
+    ja, en = _in(what, "ja"), _in(what, "en")
     if len(result) == 0:
-        raise CheckFailure(f"{what} が空のタプルを返しました。dx を返してください。",
-                           f"{what} returned an empty tuple; return dx.")
+        raise CheckFailure(f"{ja} が空のタプルを返しました。dx を返してください。",
+                           f"{en} returned an empty tuple; return dx.")
     if len(result) > 1:
         _note(artifacts, "backward", "tuple",
-              f"{what} は dx を先頭にしたタプルを返しています (許容しています)。",
-              f"{what} returns a tuple whose first element is dx (accepted).")
+              f"{ja} は dx を先頭にしたタプルを返しています (許容しています)。",
+              f"{en} returns a tuple whose first element is dx (accepted).")
     return result[0]
 
 
-def find_attribute(obj: Any, names: Iterable[str], what: str, *,
+def find_attribute(obj: Any, names: Iterable[str], what: Label, *,
                    artifacts: Any = None) -> tuple[Any, str]:
     """The first attribute of ``obj`` among ``names`` that exists and is not None.
 
@@ -329,6 +660,7 @@ def find_attribute(obj: Any, names: Iterable[str], what: str, *,
     ``(value, name_used)``; notes a name other than the first when ``artifacts`` is given.
     """
     names = list(names)
+    ja, en = _in(what, "ja"), _in(what, "en")
     for name in names:
         try:
             value = getattr(obj, name)
@@ -338,13 +670,13 @@ def find_attribute(obj: Any, names: Iterable[str], what: str, *,
             continue
         if name != names[0]:
             _note(artifacts, "attribute", name,
-                  f"{what} を属性 {name} から読みました ({names[0]} の代わり、許容しています)。",
-                  f"Read {what} from the attribute {name} instead of {names[0]} (accepted).")
+                  f"{ja} を属性 {name} から読みました ({names[0]} の代わり、許容しています)。",
+                  f"Read {en} from the attribute {name} instead of {names[0]} (accepted).")
         return value, name
     raise CheckFailure(
-        f"{what} が見つかりません。backward の中で self.{names[0]} に保存してください"
+        f"{ja} が見つかりません。backward の中で self.{names[0]} に保存してください"
         f" (探した名前: {', '.join(names)})。",
-        f"{what} was not found. Store it as self.{names[0]} in backward "
+        f"{en} was not found. Store it as self.{names[0]} in backward "
         f"(names looked for: {', '.join(names)}).")
 
 
@@ -371,6 +703,43 @@ def error_text(error: BaseException) -> str:
     if getattr(error, "status", None) is not None:  # grading: already says where
         return str(error).splitlines()[0][:300]
     return f"{type(error).__name__}: {str(error)[:300]}"
+
+
+# ----------------------------------------------------------------------------- arguments
+
+
+def _changed(before: Any, after: Any) -> bool:
+    if not isinstance(before, np.ndarray):
+        return False
+    return not (isinstance(after, np.ndarray) and before.shape == after.shape
+                and np.array_equal(before, after, equal_nan=True))
+
+
+def call_keeping_arguments(function: Any, *args: Any, what: Label, **kwargs: Any) -> Any:
+    """Call ``function`` and fail if it changed any array it was given (in place).
+
+    On a laptop the arguments are compared with copies taken before the call. In grading
+    the arrays are copied into the sandbox, so the worker compares them there and
+    reports which ones changed; either way the same failure results.
+    引数の配列を書き換える (in-place) 実装を検出します。
+    """
+    remote = getattr(type(function), "call_reporting_changes", None)
+    if remote is not None:
+        result, changed = remote(function, *args, **kwargs)
+    else:
+        before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
+        before_kw = {k: np.array(v, copy=True) for k, v in kwargs.items()
+                     if isinstance(v, np.ndarray)}
+        result = function(*args, **kwargs)
+        changed = [i for i, (old, new) in enumerate(zip(before, args))
+                   if old is not None and _changed(old, new)]
+        changed += [k for k, old in before_kw.items() if _changed(old, kwargs[k])]
+    if changed:
+        which = ", ".join(f"#{c + 1}" if isinstance(c, int) else str(c) for c in changed)
+        raise _fail(f"{_in(what, 'ja')} が引数 ({which}) の配列を書き換えました。",
+                    f"{_in(what, 'en')} changed the array it was given (argument {which}).",
+                    [], found_hint=hint("input_changed"))
+    return result
 
 
 # ----------------------------------------------------------------------------- gradients
@@ -405,19 +774,22 @@ def numerical_gradient(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
     return grad
 
 
-def expect_relative(actual: Any, expected: Any, what: str, *, max_error: float = 1e-7,
-                    mistakes: Candidates = ()) -> np.ndarray:
+def expect_relative(actual: Any, expected: Any, what: Label, *, max_error: float = 1e-7,
+                    mistakes: Candidates = (), variants: Variants = (),
+                    batch: int | None = None) -> np.ndarray:
     """Check an array by relative error: type, exact shape, finite values, then
     ``relative_error(actual, expected) <= max_error``.
 
     Meant for gradients (analytic against numerical, or against the reference), where
     an element-wise tolerance is too strict for values near zero. Known mistakes in
-    ``mistakes`` are matched by relative error as well.
+    ``mistakes`` are matched by relative error as well; otherwise the kind of difference
+    is recognised (a factor of N with ``batch``, a sign, a transpose...).
     """
     candidates = list(mistakes)
     result = as_array(actual, what)
     expected = np.asarray(expected, dtype=np.float64)
     bound = max(max_error, 1e-6)
+    ja, en = _in(what, "ja"), _in(what, "en")
 
     def matching() -> list[Mistake]:
         found = []
@@ -431,29 +803,77 @@ def expect_relative(actual: Any, expected: Any, what: str, *, max_error: float =
                 found.append(mistake)
         return found
 
+    def recognised() -> Hint | None:
+        for hint_id, candidate in variants:
+            value = np.asarray(candidate, dtype=np.float64)
+            if value.shape == result.shape and np.all(np.isfinite(result)) and \
+                    relative_error(result, value) <= bound:
+                return hint(hint_id, batch=batch)
+        return explain(result, expected, batch=batch, rtol=max(max_error, 1e-6),
+                       atol=1e-9)
+
     if result.shape != expected.shape:
         raise _fail(
-            f"{what} の形 (shape) が違います: 期待 {expected.shape}、実際 {result.shape}。",
-            f"{what} has the wrong shape: expected {expected.shape}, got {result.shape}.",
-            matching())
+            f"{ja} の形 (shape) が違います: 期待 {expected.shape}、実際 {result.shape}。",
+            f"{en} has the wrong shape: expected {expected.shape}, got {result.shape}.",
+            matching(), found_hint=recognised())
     bad = ~np.isfinite(result)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         raise _fail(
-            f"{what} に NaN または inf が含まれています (位置 {index})。",
-            f"{what} contains NaN or inf (at index {index}).", [])
+            f"{ja} に NaN または inf が含まれています (位置 {index})。",
+            f"{en} contains NaN or inf (at index {index}).", [],
+            found_hint=hint("not_finite"))
     error = relative_error(result, expected)
     if error <= max_error:
         return result
+    values_ja = values_en = ""
     difference = np.abs(result - expected)
-    index = tuple(int(i) for i in np.unravel_index(int(np.argmax(difference)),
-                                                   difference.shape)) if difference.size else ()
-    at_ja = (f"最大の差は位置 {index}: 期待 {_fmt(float(expected[index]))}、"
-             f"実際 {_fmt(float(result[index]))}。") if difference.size else ""
-    at_en = (f"Largest difference at index {index}: expected "
-             f"{_fmt(float(expected[index]))}, got {_fmt(float(result[index]))}.") \
-        if difference.size else ""
+    index: tuple = ()
+    if difference.size:
+        index = tuple(int(i) for i in np.unravel_index(int(np.argmax(difference)),
+                                                       difference.shape))
+        values_ja, values_en = _values(float(expected[index]), float(result[index]), index)
     raise _fail(
-        f"{what} の相対誤差 {error:.3g} が許容値 {max_error:g} を超えています。{at_ja}",
-        f"{what} has relative error {error:.3g}, above the tolerance {max_error:g}. {at_en}",
-        matching())
+        f"{ja} の相対誤差 {error:.3g} が許容値 {max_error:g} を超えています"
+        + (f" (最大の差は位置 {index})" if index else "") + "。",
+        f"{en} has relative error {error:.3g}, above the tolerance {max_error:g}"
+        + (f" (largest difference at index {index})" if index else "") + ".",
+        matching(), found_hint=recognised(), values_ja=values_ja, values_en=values_en)
+
+
+def expect_gradients(analytic: dict[str, Any], numerical: dict[str, Any], what: Label, *,
+                     max_error: float = 1e-6, batch: int | None = None,
+                     mistakes: dict[str, Candidates] | None = None) -> None:
+    """Several parameter gradients against the numerical gradient of the student's own
+    forward (and loss): self-consistency first.
+
+    When some blocks agree and others do not, the message says which (the mistake is in
+    the back-propagation into those); a block off by a constant factor (N, 2, -1) says so.
+    自分の forward の数値微分と、backward の勾配を比べます。
+    """
+    mistakes = mistakes or {}
+    good, bad = [], []
+    for name, value in analytic.items():
+        result = as_array(value, f"{_in(what, 'en')} [{name}]")
+        expected = np.asarray(numerical[name], dtype=np.float64)
+        ok = result.shape == expected.shape and bool(np.all(np.isfinite(result))) and \
+            relative_error(result, expected) <= max_error
+        (good if ok else bad).append(name)
+    if not bad:
+        return
+    first = bad[0]
+    block_hint = hint("backward_block", good=", ".join(good), bad=", ".join(bad)) \
+        if good else None
+    try:
+        expect_relative(analytic[first], numerical[first],
+                        label(f"{_in(what, 'ja')} の {first}", f"{_in(what, 'en')}: {first}"),
+                        max_error=max_error, batch=batch, mistakes=mistakes.get(first, ()))
+    except CheckFailure as failure:
+        if block_hint is not None and not failure.diagnoses and not failure.hints:
+            raise CheckFailure(
+                failure.bilingual["ja"] + "\nヒント: " + block_hint.ja,
+                failure.bilingual["en"] + "\nHint: " + block_hint.en, failure.details,
+                hints=[block_hint.id], values_ja=failure.values["ja"],
+                values_en=failure.values["en"]) from None
+        raise

@@ -109,6 +109,18 @@ def artifacts() -> _LocalArtifacts:
     return _LocalArtifacts()
 
 
+class _LocalConventions:
+    """Which convention a test recognised is for the grader's report; locally ignored."""
+
+    def recognised(self, quantity: str, accepted: str) -> None:
+        pass
+
+
+@pytest.fixture
+def conventions() -> _LocalConventions:
+    return _LocalConventions()
+
+
 @pytest.fixture
 def mistakes() -> dict:
     return {}
@@ -131,8 +143,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     error = call.excinfo.value
     bilingual = getattr(error, "bilingual", None)
     if isinstance(bilingual, dict):
-        report.longrepr = bilingual["ja"] + "\n" + bilingual["en"] if lang == "both" \
-            else bilingual[lang]
+        values = getattr(error, "values", None) or {}
+        text = {key: bilingual[key] + (f"\n{values[key]}" if values.get(key) else "")
+                for key in ("ja", "en")}
+        report.longrepr = text["ja"] + "\n" + text["en"] if lang == "both" else text[lang]
         return
     frames = _student_frames(call.excinfo.tb)
     if frames:

@@ -109,6 +109,16 @@ def artifacts() -> NoArtifacts:
     return NoArtifacts()
 
 
+class NoConventions:
+    def recognised(self, quantity: str, accepted: str) -> None:
+        pass
+
+
+@pytest.fixture
+def conventions() -> NoConventions:
+    return NoConventions()
+
+
 @pytest.fixture(scope="session")
 def mistakes() -> dict:
     path = Path(os.environ["BENCH_MISTAKES"])

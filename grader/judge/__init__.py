@@ -14,5 +14,5 @@ _HERE = Path(__file__).resolve().parent
 #: how grading works re-grades everyone on the next run.
 SCORING_FILES = sorted([
     *_HERE.glob("*.py"), _HERE / "pytest.ini", *(_HERE.parent / "worker").glob("*.py"),
-    _HERE.parent / "manifest.py", _HERE.parent / "results.py",
+    *(_HERE.parent / "manifest").glob("*.py"), _HERE.parent / "results.py",
 ])

@@ -149,7 +149,7 @@ def error_from_report(info: dict, limits: Limits, label: str) -> StudentError:
         return StudentTimeout(i18n.message("student.timeout_earlier", label=label), details)
     if kind == "recursion":
         return StudentException(i18n.message("student.recursion", where=where, message=text),
-                                details, remote_type, _withheld(remote_type, frames))
+                                details, remote_type, _withheld(remote_type, frames, text))
     if kind == "encode":
         return StudentException(i18n.message("student.unencodable", what=label, detail=text),
                                 details, remote_type)
@@ -159,21 +159,49 @@ def error_from_report(info: dict, limits: Limits, label: str) -> StudentError:
                                function=last["function"], type=remote_type, message=text)
     else:
         message = i18n.message("student.raised", type=remote_type, message=text)
-    withheld = _withheld(remote_type, frames)
     system = re.match(r"\[Errno \d+\] [^:'\"]{1,60}", text)
     if system:  # the operating system's words (no file name): safe to show
-        withheld = i18n.join(withheld, i18n.same(f"({system.group(0).strip()})"))
+        withheld = i18n.join(_withheld(remote_type, frames),
+                             i18n.same(f"({system.group(0).strip()})"))
+    else:
+        withheld = _withheld(remote_type, frames, text)
     if remote_type == "AttributeError":
         return StudentAttributeError(message, details, remote_type, withheld)
     return StudentException(message, details, remote_type, withheld)
 
 
-def _withheld(remote_type: str, frames: list[dict]) -> Bilingual:
-    """Where and what kind of exception, without the text the student's code chose."""
+_TOKENS = re.compile(
+    r"(?P<shape>\((?:\s*\d+\s*,)*\s*\d*\s*\))"          # a shape: (2, 3), (3,), ()
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"                        # names keep digits: float64, W1
+    r"|(?P<number>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)")
+
+
+def mask_values(text: str, limit: int = 300) -> str:
+    """The message with the numbers a hidden test's inputs could show replaced by ``…``.
+
+    Shapes, dtypes and names stay (``shapes (2,3,4,5) and (60,10) not aligned``), and so do
+    small whole numbers (``axis 1``, ``index 3``); decimals and larger numbers go.
+    """
+    def replace(match: re.Match) -> str:
+        number = match.group("number")
+        if number is None:
+            return match.group(0)
+        digits = number.lstrip("+-")
+        return number if digits.isdigit() and len(digits) <= 2 else "…"
+
+    return _TOKENS.sub(replace, text[:limit])
+
+
+def _withheld(remote_type: str, frames: list[dict], text: str = "") -> Bilingual:
+    """Where, what kind of exception, and its message with the values masked: what a
+    student may see of an exception in a hidden test (its inputs stay hidden)."""
+    masked = mask_values(text) if text else ""
     if frames:
         last = frames[-1]
-        return i18n.message("student.raised_at_hidden", file=last["file"], line=last["line"],
-                            function=last["function"], type=remote_type)
-    return i18n.message("student.raised_hidden", type=remote_type)
+        return i18n.message("student.raised_at_masked" if masked else "student.raised_at_hidden",
+                            file=last["file"], line=last["line"], function=last["function"],
+                            type=remote_type, message=masked)
+    return i18n.message("student.raised_masked" if masked else "student.raised_hidden",
+                        type=remote_type, message=masked)
 
 

@@ -159,6 +159,8 @@ def fold_outcomes(assignment: Assignment, records: dict[str, ItemRecord]) -> lis
             test_id=test.id, title=test.title, hidden=test.hidden, points=test.points,
             earned=earned, status=worst.status, message=message, details=worst.details,
             diagnoses=tuple(dict.fromkeys(d for case in cases for d in case.diagnoses)),
+            hints=tuple(dict.fromkeys(h for case in cases for h in case.hints)),
+            hidden_detail=worst.hidden_detail,
             notes=tuple(note for case in cases for note in case.notes),
             output="".join(case.output for case in cases)[:16_384],
             duration=round(sum(case.duration for case in cases), 4),

@@ -49,6 +49,8 @@ class ItemRecord:
     message: Bilingual = field(default_factory=lambda: i18n.message("grader.never_reported"))
     details: str = ""
     diagnoses: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    hidden_detail: Bilingual = field(default_factory=dict)
     notes: list[dict] = field(default_factory=list)
     artifacts: list[dict] = field(default_factory=list)
     output: str = ""
@@ -149,6 +151,30 @@ class ArtifactRecorder:
                                    "message": message or i18n.same(f"{key}: {value}")})
 
 
+class ConventionRecorder:
+    """The ``conventions`` fixture: a test says which accepted convention it recognised.
+
+    ``conventions.recognised("total_error", "sum")`` notes it for the report (the
+    manifest's ``recognised`` text); a convention the manifest does not declare is a
+    broken suite, never a silent note.
+    """
+
+    def __init__(self, assignment: Assignment, record: ItemRecord) -> None:
+        self._assignment = assignment
+        self._record = record
+
+    def recognised(self, quantity: str, accepted: str) -> None:
+        convention = self._assignment.convention(quantity)
+        way = convention.accepted_as(accepted) if convention else None
+        if way is None:
+            raise GraderFault(f"convention {quantity}={accepted} is not declared in the "
+                              f"manifest of {self._assignment.name}")
+        note = {"key": "convention", "quantity": quantity, "value": accepted,
+                "message": way.recognised}
+        if note not in self._record.notes:
+            self._record.notes.append(note)
+
+
 #: What a test keeps of the student's output: its beginning and its end (where the
 #: worker notes what it dropped). The job keeps at most 16 384 characters per test.
 OUTPUT_HEAD, OUTPUT_TAIL = 11_000, 1_000
@@ -200,6 +226,10 @@ class JudgePlugin:
     @pytest.fixture
     def artifacts(self, request: pytest.FixtureRequest) -> ArtifactRecorder:
         return ArtifactRecorder(self._record(request.node.nodeid))
+
+    @pytest.fixture
+    def conventions(self, request: pytest.FixtureRequest) -> ConventionRecorder:
+        return ConventionRecorder(self.assignment, self._record(request.node.nodeid))
 
     @pytest.fixture
     def mistakes(self) -> dict:
@@ -262,12 +292,21 @@ class JudgePlugin:
 
     def _set(self, record: ItemRecord, call: pytest.CallInfo, report: pytest.TestReport,
              blame_grader: bool) -> None:
-        status, message, details, diagnoses = classify(call, report)
+        verdict = classify(call, report)
         error = call.excinfo.value if call.excinfo else None
         test = self.assignment.test(record.key)
-        if isinstance(error, StudentError) and error.withheld and test is not None \
-                and test.hidden:
-            message = error.withheld  # the student's own text may carry the hidden inputs
+        hidden = test is not None and test.hidden
+        message, hidden_detail = verdict.message, {}
+        if isinstance(error, StudentError) and error.withheld and hidden:
+            # The student's own text may carry the hidden inputs: masked for the student,
+            # whole for the instructor.
+            message, hidden_detail = error.withheld, verdict.message
+        elif verdict.values is not None:
+            if hidden:
+                hidden_detail = verdict.values
+            else:
+                message = i18n.join(message, verdict.values, separator="\n")
+        status, details = verdict.status, verdict.details
         if blame_grader and status == Status.FAILED and not isinstance(error, StudentError):
             # A fixture or teardown failed: the suite's fault, not the student's.
             status = Status.ERROR
@@ -275,7 +314,8 @@ class JudgePlugin:
                                    message=str(error)[:300])
             details = str(call.excinfo.getrepr(style="short"))[-3000:] if call.excinfo else ""
         record.status, record.message, record.details = status, message, details
-        record.diagnoses = diagnoses
+        record.hidden_detail = hidden_detail
+        record.diagnoses, record.hints = verdict.diagnoses, verdict.hints
         record.reported = True
 
 
@@ -284,34 +324,54 @@ def _short_failure(excinfo: pytest.ExceptionInfo[BaseException], *args: object,
     return f"{excinfo.typename}: {str(excinfo.value)[:300]}"
 
 
-def classify(call: pytest.CallInfo, report: pytest.TestReport
-             ) -> tuple[Status, Bilingual, str, list[str]]:
-    """(status, message, details, diagnoses) for one phase of a test."""
+@dataclass
+class Verdict:
+    """How one phase of a test ended, as the report and gradebook need it."""
+
+    status: Status
+    message: Bilingual
+    details: str = ""
+    diagnoses: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    values: Bilingual | None = None
+    """Expected and actual values (a check's ``values``): public tests show them with the
+    message; hidden tests keep them for the instructor."""
+
+
+def _bilingual_of(value: object) -> Bilingual | None:
+    if isinstance(value, dict) and all(isinstance(value.get(k), str) for k in i18n.LANGUAGES):
+        return {k: value[k] for k in i18n.LANGUAGES}
+    return None
+
+
+def classify(call: pytest.CallInfo, report: pytest.TestReport) -> Verdict:
+    """The verdict of one phase of a test, from its exception (never from output)."""
     if call.excinfo is None:
         if report.skipped:
-            return Status.SKIPPED, i18n.message("status.skipped"), "", []
-        return Status.PASSED, i18n.message("status.passed"), "", []
+            return Verdict(Status.SKIPPED, i18n.message("status.skipped"))
+        return Verdict(Status.PASSED, i18n.message("status.passed"))
     error = call.excinfo.value
     if isinstance(error, StudentError):
-        return Status(error.status), error.message, error.details, []
+        return Verdict(Status(error.status), error.message, error.details)
     if isinstance(error, GraderFault):
-        return Status.ERROR, i18n.message("grader.test_error", type="GraderFault",
-                                     message=str(error)), "", []
-    bilingual = getattr(error, "bilingual", None)
-    if isinstance(bilingual, dict) and all(isinstance(bilingual.get(k), str)
-                                           for k in i18n.LANGUAGES):
+        return Verdict(Status.ERROR, i18n.message("grader.test_error", type="GraderFault",
+                                                  message=str(error)))
+    bilingual = _bilingual_of(getattr(error, "bilingual", None))
+    if bilingual is not None:
         details = getattr(error, "details", "")
-        diagnoses = [str(d) for d in getattr(error, "diagnoses", ()) or ()]
-        return Status.FAILED, {k: bilingual[k] for k in i18n.LANGUAGES}, \
-            details if isinstance(details, str) else "", diagnoses
+        values = _bilingual_of(getattr(error, "values", None))
+        return Verdict(Status.FAILED, bilingual, details if isinstance(details, str) else "",
+                       [str(d) for d in getattr(error, "diagnoses", ()) or ()],
+                       [str(h) for h in getattr(error, "hints", ()) or ()],
+                       values if values and any(values.values()) else None)
     if report.skipped:
-        return Status.SKIPPED, i18n.same(str(error)[:500]), "", []
+        return Verdict(Status.SKIPPED, i18n.same(str(error)[:500]))
     if isinstance(error, AssertionError):
-        return Status.FAILED, i18n.same(str(error)[:2000] or "assertion failed"), "", []
+        return Verdict(Status.FAILED, i18n.same(str(error)[:2000] or "assertion failed"))
     if isinstance(error, pytest.fail.Exception):
-        return Status.FAILED, i18n.same(str(error)[:2000]), "", []
+        return Verdict(Status.FAILED, i18n.same(str(error)[:2000]))
     # Anything else raised while checking the student's result: the check could not
     # complete on what the student returned (validate() proves the suite itself works).
     text = f"{type(error).__name__}: {str(error)[:500]}"
-    return Status.FAILED, i18n.message("student.check_crashed", detail=text), \
-        str(call.excinfo.getrepr(style="short"))[-3000:], []
+    return Verdict(Status.FAILED, i18n.message("student.check_crashed", detail=text),
+                   str(call.excinfo.getrepr(style="short"))[-3000:])

@@ -29,6 +29,9 @@ class StudentSession(Protocol):
     @property
     def poisoned_labels(self) -> set[str]: ...
 
+    @property
+    def last_changed(self) -> list: ...
+
     def request(self, op: str, label: str, **fields: Any) -> Any: ...
 
 
@@ -83,6 +86,12 @@ class RemoteObject:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         value = self._request("call", label=self._label, args=list(args), kwargs=kwargs)
         return value
+
+    def call_reporting_changes(self, *args: Any, **kwargs: Any) -> tuple[Any, list]:
+        """Call, and say which array arguments the student's code changed in place."""
+        value = self._request("call", label=self._label, args=list(args), kwargs=kwargs,
+                              watch_args=True)
+        return value, list(self._session.last_changed)
 
     def __getitem__(self, key: Any) -> Any:
         return self._request("getitem", label=f"{self._label}[]", key=key)
@@ -148,6 +157,14 @@ class RemoteMethod:
         owner = self._owner
         return owner._request("call_method", label=f"{owner._type}.{self._name}",
                               name=self._name, args=list(args), kwargs=kwargs)
+
+    def call_reporting_changes(self, *args: Any, **kwargs: Any) -> tuple[Any, list]:
+        """Call, and say which array arguments the student's code changed in place."""
+        owner = self._owner
+        value = owner._request("call_method", label=f"{owner._type}.{self._name}",
+                               name=self._name, args=list(args), kwargs=kwargs,
+                               watch_args=True)
+        return value, list(owner._session.last_changed)
 
     def __repr__(self) -> str:
         return f"<student method {self._owner._type}.{self._name}>"

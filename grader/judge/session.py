@@ -30,6 +30,10 @@ from grader.worker.codec import ProtocolError, Unencodable
 from grader.worker.studentops import WORKER_FUNCTIONS
 
 
+#: Requests that run the student's code (a poisoned label fails these at once).
+RUNS_CODE = frozenset({"call", "call_method", "run_script", "import", "iter", "next"})
+
+
 class StudentSession:
     """One job's connection to the student's code, restarting the worker when needed.
 
@@ -48,6 +52,8 @@ class StudentSession:
         self.crashed_imports: dict[str, StudentCrashed] = {}
         self.callbacks: dict[int, Callable] = {}
         self.events: list[dict] = []
+        self.last_changed: list = []
+        """Array arguments the last call changed in place (asked for with watch_args)."""
 
     # ------------------------------------------------------------------ state
     @property
@@ -121,8 +127,13 @@ class StudentSession:
 
     # ------------------------------------------------------------------ requests
     def request(self, op: str, label: str, **fields: Any) -> Any:
-        """Send one request and wait for its reply, serving callbacks meanwhile."""
-        if label in self.poison.labels:
+        """Send one request and wait for its reply, serving callbacks meanwhile.
+
+        A call that timed out earlier in the job fails at once when it is *called* again;
+        merely looking it up (a test fetching three functions at its top) still works, so
+        a loop in one function costs only the tests that call it.
+        """
+        if op in RUNS_CODE and label in self.poison.labels:
             raise StudentTimeout(i18n.message("student.timeout_earlier", label=label))
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
@@ -154,6 +165,9 @@ class StudentSession:
                 if worker.over_disk_limit():
                     raise ConnectionError("the scratch folder outgrew its limit")
                 self.output.keep_reply(message.get("out"))
+                changed = message.get("changed")
+                self.last_changed = [c for c in changed if type(c) in (int, str)][:50] \
+                    if isinstance(changed, list) else []
                 if "error" in message:
                     error = message["error"] if isinstance(message["error"], dict) else {}
                     raise error_from_report(error, self.limits, label)

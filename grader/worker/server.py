@@ -48,6 +48,7 @@ from grader.worker import confine, studentops, watchdog
 from grader.worker.capture import CappedText
 from grader.worker.codec import FORMAT_VERSION, Channel, Unencodable
 from grader.worker.guards import PoisonedFunction, apply_poison, forbidden, install_guards
+from grader.worker.studentops import argument_snapshot, changed_arguments
 from grader.worker.tracebacks import describe_exception
 
 
@@ -103,6 +104,7 @@ class Server:
         self.call_started = 0.0
         self.watch = threading.Condition()
         self.sampled: list[list[dict]] = []
+        self.changed: list | None = None
 
     # ------------------------------------------------------------------ handles
     def export(self, value: Any) -> dict:
@@ -204,6 +206,17 @@ class Server:
         with open(full, "rb") as handle:
             return handle.read(limit + 1)
 
+    def call(self, function: Any, request: dict) -> Any:
+        """Call the student's function; with ``watch_args``, note which array arguments
+        it changed in place (the judge sent copies, so only this side can see it)."""
+        args, kwargs = request.get("args", []), request.get("kwargs", {})
+        if not request.get("watch_args"):
+            return function(*args, **kwargs)
+        before = argument_snapshot(args, kwargs)
+        value = function(*args, **kwargs)
+        self.changed = changed_arguments(before, args, kwargs)
+        return value
+
     def handle(self, request: dict) -> Any:
         op = request["op"]
         target: Any = request.get("target")
@@ -215,10 +228,9 @@ class Server:
             setattr(target, request["name"], request["value"])
             return None
         if op == "call":
-            return target(*request.get("args", []), **request.get("kwargs", {}))
+            return self.call(target, request)
         if op == "call_method":
-            return getattr(target, request["name"])(*request.get("args", []),
-                                                    **request.get("kwargs", {}))
+            return self.call(getattr(target, request["name"]), request)
         if op == "getitem":
             return target[request["key"]]
         if op == "iter":
@@ -261,6 +273,7 @@ class Server:
             with self.watch:
                 self.current_call, self.call_started = request_id, time.monotonic()
                 self.watch.notify_all()
+            self.changed = None
             try:
                 value = self.handle(request)
             except BaseException as error:  # noqa: BLE001 - everything is reported
@@ -269,7 +282,10 @@ class Server:
                 self.reply(request_id, error=info)
                 continue
             self._clear_call()
-            self.reply(request_id, value=value)
+            if self.changed is not None:
+                self.reply(request_id, value=value, changed=self.changed)
+            else:
+                self.reply(request_id, value=value)
 
     def _clear_call(self) -> None:
         with self.watch:

@@ -81,6 +81,30 @@ def assign(target: Any, path: list, value: Any) -> str:
     return "replaced"
 
 
+def argument_snapshot(args: list, kwargs: dict) -> dict:
+    """Copies of the array arguments of a call, keyed by position or keyword."""
+    import numpy as np
+
+    copies: dict = {index: value.copy() for index, value in enumerate(args)
+                    if isinstance(value, np.ndarray)}
+    copies.update({key: value.copy() for key, value in kwargs.items()
+                   if isinstance(value, np.ndarray)})
+    return copies
+
+
+def changed_arguments(before: dict, args: list, kwargs: dict) -> list:
+    """Positions and keywords of array arguments whose contents the call changed."""
+    import numpy as np
+
+    changed = []
+    for key, old in before.items():
+        new = args[key] if isinstance(key, int) else kwargs.get(key)
+        if not (isinstance(new, np.ndarray) and new.shape == old.shape
+                and np.array_equal(new, old, equal_nan=old.dtype.kind in "fc")):
+            changed.append(key)
+    return changed
+
+
 def find_module_file(scripts_dir: str, name: str) -> str | None:
     """``name.py``, else the single ``name_*.py`` (``ex_02`` -> ``ex_02_s1234567.py``)."""
     exact = os.path.join(scripts_dir, f"{name}.py")

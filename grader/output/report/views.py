@@ -128,6 +128,8 @@ class AssignmentView:
     tests: tuple[TestView, ...]
     passed: int
     failed: int
+    conventions: tuple[str, ...] = ()
+    """The conventions recognised (each accepted by the slides), one sentence each."""
 
 
 @dataclass(frozen=True)
@@ -192,13 +194,17 @@ def test_view(outcome: TestOutcome, lang: str, audience: str, t: Translate) -> T
     failed = outcome.status != Status.PASSED
     details = capped(outcome.details) if failed and not hide else None
     output = capped(outcome.output) if not hide else None
+    message = message_in(outcome.message, lang) if failed else ""
+    if failed and not hide and outcome.hidden_detail:
+        message += "\n" + message_in(outcome.hidden_detail, lang)
     return TestView(
         title=message_in(outcome.title, lang) or outcome.test_id, test_id=outcome.test_id,
         hidden=outcome.hidden, earned=outcome.earned, points=outcome.points,
         status=outcome.status, status_label=t(f"status.{outcome.status}"),
-        message=message_in(outcome.message, lang) if failed else "",
+        message=message,
         notes=tuple(message_in(n.get("message"), lang) or f"{n.get('key')}: {n.get('value')}"
-                    for n in outcome.notes if isinstance(n, dict)),
+                    for n in outcome.notes
+                    if isinstance(n, dict) and n.get("key") != "convention"),
         details=details, output=output,
         withheld=hide and bool(outcome.output or (failed and outcome.details)),
         figures=_figures(outcome, lang, t))
@@ -255,7 +261,19 @@ def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
         events=tuple(_event(e) for e in result.events if isinstance(e, dict))
         if instructor else (),
         tests=tests, passed=sum(v.status == Status.PASSED for v in tests),
-        failed=sum(v.status != Status.PASSED for v in tests))
+        failed=sum(v.status != Status.PASSED for v in tests),
+        conventions=recognised_conventions(result, lang))
+
+
+def recognised_conventions(result: JobResult, lang: str) -> tuple[str, ...]:
+    """What the tests recognised of the conventions the slides allow, one line each."""
+    seen: dict[str, str] = {}
+    for outcome in result.outcomes:
+        for note in outcome.notes:
+            if isinstance(note, dict) and note.get("key") == "convention":
+                seen.setdefault(str(note.get("quantity")), message_in(note.get("message"),
+                                                                      lang))
+    return tuple(seen.values())
 
 
 def student_page(student_id: str, results: list[JobResult], grades: dict, lang: str,
