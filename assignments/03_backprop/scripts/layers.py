@@ -34,8 +34,9 @@ def cross_entropy_error(y, t):
     """交差エントロピー誤差のバッチ平均 -(1/N) Σ t log(y + 1e-7) を返す.
 
     t は one-hot (N, C) でもラベル (N,) でもよい (どちらにも対応すること)。
+    + 1e-7 は log(0) を避けるため (003 「交差エントロピー誤差」の式にはなく、なくても正解)。
     Return the batch mean of the cross-entropy error; t is one-hot (N, C) or labels (N,)
-    (support both). The + 1e-7 avoids log(0).
+    (support both). The + 1e-7 avoids log(0) (the slide's formula has none: both are right).
     """
     # TODO: 実装する / implement
     raise NotImplementedError("cross_entropy_error")
@@ -208,7 +209,17 @@ class SoftmaxWithLoss:
 
 
 class MeanSquaredError:
-    """E = (1/N) Σ (y - t)^2 (課題 02 と同じ / as in assignment 02)."""
+    """E = (1/N) Σ (y - t)^2 (課題 02 と同じ / as in assignment 02).
+
+    この骨組みは 004 「平均二乗誤差関数と逆伝播」 の書き方です (backward は各データの微分
+    2 (y - t)、総和も平均もとらない)。002 「2乗和誤差レイヤの逆伝播」 の E = ½ Σ (y - t)^2 と
+    y - t (バッチの平均 ½ (1/N) Σ なら (y - t) / N)、(1/N) Σ と 2 (y - t) / N、np.mean と
+    2 (y - t) / y.size も正解です。backward が自分の forward と合っていること。
+    This skeleton follows deck 004 (backward returns each sample's derivative 2 (y - t)).
+    Deck 002's ½ Σ (y - t)^2 with y - t (or its batch mean with (y - t) / N), (1/N) Σ with
+    2 (y - t) / N, and np.mean with 2 (y - t) / y.size are accepted too, as long as
+    backward matches your forward.
+    """
 
     def __init__(self):
         self.diff = None

@@ -2,30 +2,18 @@
 
 TODO の部分を実装してください。 Fill in the parts marked TODO.
 実行 / run:  uv run train_neuralnet.py   (scripts/ の中で / from scripts/)
-データは data/digits.npz (scikit-learn の 8x8 手書き数字、MNIST の代わり)。
+データは dataset.py の load_digits_data で読みます (data/digits.npz、8x8 の手書き数字)。
+The data is read by load_digits_data in dataset.py.
 """
 
 from pathlib import Path
 
 import numpy as np
 
+from dataset import load_digits_data
 from two_layer_net import TwoLayerNet
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "digits.npz"
 OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
-
-
-def load_digits_data(normalize=True, one_hot_label=False):
-    """((x_train, t_train), (x_test, t_test)) を返す / return the training and test data.
-
-    x は (N, 64) の float64。normalize=True なら画素値 0〜16 を 16 で割って 0〜1 にする。
-    one_hot_label=True ならラベル t を one-hot (N, 10) にする。
-    x is float64 (N, 64), divided by 16 when normalize (pixels are 0..16); with
-    one_hot_label the labels become one-hot rows (N, 10).
-    ファイルの中身 / the file holds x_train, t_train, x_test, t_test (np.load(DATA)).
-    """
-    # TODO: 実装する / implement
-    raise NotImplementedError("load_digits_data")
 
 
 def train(net, x_train, t_train, x_test, t_test, iters_num=1000, batch_size=100,
@@ -41,6 +29,10 @@ def train(net, x_train, t_train, x_test, t_test, iters_num=1000, batch_size=100,
     net.gradient, update net.params[key] -= learning_rate * grad[key] *in place*, append
     the mini-batch loss after the update. Once per epoch record the accuracy on the
     training and the test data.
+    net について使うのは net.params, net.gradient, net.loss, net.accuracy だけにすること
+    (採点ではこの 4 つを持つネットワークで train だけを確かめます)。
+    Use only net.params, net.gradient, net.loss and net.accuracy (grading checks train on
+    its own with a network that offers these four).
     """
     rng = np.random.default_rng() if rng is None else rng
     # TODO: 実装する / implement

@@ -21,7 +21,14 @@ def numerical_gradient(f, x, h=1e-4):
 
 
 class TwoLayerNet:
-    """Affine - Relu - Affine - SoftmaxWithLoss."""
+    """Affine - Relu - Affine - SoftmaxWithLoss.
+
+    隠れ層の活性化関数は Relu (002 「[演習] 誤差逆伝播に対応したNNの実装」) でも Sigmoid
+    (003 「二層のニューラルネットワーク」) でもかまいません。Sigmoid にするなら layers から
+    Sigmoid を import してください。
+    The hidden layer may use Relu (deck 002) or Sigmoid (deck 003's TwoLayerNet); both are
+    accepted. For Sigmoid, import Sigmoid from layers instead of Relu.
+    """
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, rng=None):
         """self.params と各レイヤを作る / build self.params and the layers.
@@ -37,9 +44,10 @@ class TwoLayerNet:
         raise NotImplementedError("TwoLayerNet.__init__")
 
     def predict(self, x):
-        """各レイヤの forward を順に適用したスコア (N, output_size) を返す.
+        """各レイヤの forward を順に適用したスコア (N, output_size) を返す (softmax の前).
 
-        Return the scores: each layer's forward in order (without the loss layer).
+        Return the scores: each layer's forward in order (without the loss layer, so no
+        softmax).
         """
         # TODO: 実装する / implement
         raise NotImplementedError("TwoLayerNet.predict")
@@ -91,7 +99,7 @@ def gradient_check(net, x, t):
 
 
 if __name__ == "__main__":
-    from train_neuralnet import load_digits_data
+    from dataset import load_digits_data
 
     (x_train, t_train), _ = load_digits_data(one_hot_label=True)
     net = TwoLayerNet(64, 10, 10, rng=np.random.default_rng(0))

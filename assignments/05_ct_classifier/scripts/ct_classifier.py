@@ -1,4 +1,4 @@
-"""4x3 画素の「C」「T」を見分けるニューラルネットワーク (スライド: 知の探究 5. AI・機械学習).
+"""4x3 画素の「C」「T」を見分けるニューラルネットワーク (スライド 001 「知の探究」 5. AI・機械学習).
 
 A neural network that tells the 4x3-pixel letters "C" and "T" apart.
 
@@ -8,20 +8,38 @@ TODO の部分を実装してください。 Fill in the parts marked TODO.
 ネットワーク / the network (N はデータの数 / N samples):
 
     x (N, 12) 画素 0/1 ─ 最後に -1 を付ける ─▶ x̃ (N, 13)
-    u = x̃ @ W1  (N, 3)        z = sigmoid(u)   中間層 3 ユニット / 3 hidden units
+    u = x̃ @ W1  (N, 3)        z = sigmoid(u)   隠れ層 3 ユニット / 3 hidden units
     z̃ = z に -1 を付ける (N, 4)
-    a = z̃ @ W2  (N, 2)        y = softmax(a)   出力 2 つ: 列 0 = C, 列 1 = T
-    E = -(1/N) Σ_n Σ_k t_nk log(y_nk + 1e-7)   交差エントロピー誤差 (バッチの平均)
+    s = z̃ @ W2  (N, 2)        y = softmax(s)  または / or  y = sigmoid(s)
+                                               出力 2 つ: 列 0 = C, 列 1 = T
+    E = CTNet.error(y, t)      このネットワークの誤差 / the network's error
+
+出力と誤差は次のどちらの組み合わせでもかまいません (どちらも満点。TASK を参照。
+スライド 001 「誤差 error」、「機械学習（誤差逆伝播法backpropagation）」)。
+Either pair is accepted (full marks either way; see TASK):
+
+    softmax の出力 + 交差エントロピー誤差   e_p = -Σ_k t_pk log(y_pk + 1e-7)
+    softmax outputs + cross-entropy error
+    sigmoid の出力 + 2乗誤差               e_p = ½ Σ_k (t_pk - y_pk)^2
+    sigmoid outputs + squared error
+
+誤差 E はパターンについての総和 E = Σ_p e_p (スライド 001 「誤差総和 E の最小化」) でも、
+平均 E = (1/N) Σ_p e_p でもかまいません。cross_entropy, squared_error, CTNet.error,
+CTNet.backward で同じ方を使ってください。
+E may be the sum over the patterns (as the slides write it) or their mean; use the same
+one in cross_entropy, squared_error, CTNet.error and CTNet.backward.
 
 しきい値 θ は「定数入力 -1 に掛かる重み」として重みに含めます (スライドの書き方):
 u_v = Σ_i w_iv x_i - θ_v = Σ_i w_iv x_i + θ_v × (-1)。
-W1 の列 v は w_v = (w_1v, ..., w_12v, θ_v)、つまり W1 の最後の行 (W1[12]) が中間層の θ、
+W1 の列 v は w_v = (w_1v, ..., w_12v, θ_v)、つまり W1 の最後の行 (W1[12]) が隠れ層の θ、
 W2 の最後の行 (W2[3]) が出力層の θ です。パラメータは 13×3 + 4×2 = 47 個。
 Thresholds are weights on a constant input -1 appended to x (and to z): the last row
 of W1 (13, 3) holds the hidden units' θ, the last row of W2 (4, 2) the outputs' θ.
 47 parameters in all.
 
 t は one-hot (N, 2): C = [1, 0], T = [0, 1]。
+どの関数も、引数として受け取った配列を書き換えないでください (新しい配列を作る)。
+No function may change an array it is given (make new arrays).
 """
 
 from pathlib import Path
@@ -65,20 +83,33 @@ def softmax(a):
 
 
 def cross_entropy(y, t):
-    """交差エントロピー誤差 E = -(1/N) Σ_n Σ_k t_nk log(y_nk + 1e-7) を float で返す.
+    """交差エントロピー誤差を float で返す: e_p = -Σ_k t_pk log(y_pk + 1e-7) の
+    総和 Σ_p e_p、または平均 (1/N) Σ_p e_p (どちらでもよい)。
 
-    y, t は (N, 2)。log(0) を避けるため y に 1e-7 を足し、バッチの大きさ N で割る (平均)。
-    Return the mean cross-entropy over the batch as a float; add 1e-7 inside the log.
+    y, t は (N, 2)。log(0) を避けるため y に 1e-7 を足す。
+    The cross-entropy error as a float: the sum over the patterns of
+    e_p = -Σ_k t_pk log(y_pk + 1e-7), or their mean (either); + 1e-7 inside the log.
     """
     # TODO: 実装する / implement
     raise NotImplementedError("cross_entropy")
 
 
+def squared_error(y, t):
+    """2乗誤差を float で返す: e_p = ½ Σ_k (t_pk - y_pk)^2 の総和 Σ_p e_p、
+    または平均 (1/N) Σ_p e_p (cross_entropy と同じ方)。
+
+    The squared error as a float: the sum over the patterns of
+    e_p = ½ Σ_k (t_pk - y_pk)^2, or their mean (the same choice as cross_entropy).
+    """
+    # TODO: 実装する / implement
+    raise NotImplementedError("squared_error")
+
+
 class CTNet:
-    """12 -> 3 (sigmoid) -> 2 (softmax) のネットワーク.
+    """12 -> 3 (sigmoid) -> 2 (softmax または sigmoid / softmax or sigmoid) のネットワーク.
 
     属性 / attributes (テストはこれらを直接設定して値を確かめます / tests set them directly):
-    * self.W1: (13, 3)  中間層の重み。最後の行が θ / hidden weights, last row θ
+    * self.W1: (13, 3)  隠れ層の重み。最後の行が θ / hidden weights, last row θ
     * self.W2: (4, 2)   出力層の重み。最後の行が θ / output weights, last row θ
     * self.lr: 学習率 / learning rate
     * backward の後 / after backward: self.g_W1 (13, 3), self.g_W2 (4, 2) = ∂E/∂W1, ∂E/∂W2
@@ -87,6 +118,13 @@ class CTNet:
     """
 
     def __init__(self, rng, learning_rate=1.0):
+        """W1 (13, 3), W2 (4, 2) を rng の乱数で初期化し、self.lr = learning_rate とする.
+
+        初期値の大きさは自由です: rng.standard_normal((13, 3)) (標準偏差 1) でも、
+        Xavier の初期値 rng.standard_normal((13, 3)) / np.sqrt(12) (W2 は / np.sqrt(3)) でも
+        かまいません (スライド 001 「補足」)。
+        Any scale: rng.standard_normal (std 1) or Xavier (std 1/sqrt(n of the layer below)).
+        """
         # TODO: self.W1 = rng.standard_normal((13, 3)), self.W2 = rng.standard_normal((4, 2)),
         #       self.lr = learning_rate
         raise NotImplementedError("CTNet.__init__")
@@ -94,24 +132,44 @@ class CTNet:
     def forward(self, x):
         """x (N, 12) から出力 y (N, 2) を計算して返す。backward に必要な値を self に記憶する.
 
-        Return y (N, 2) for x (N, 12); keep what backward needs (x̃, z, z̃, y) in self.
+        出力層は softmax (y = softmax(s)) か sigmoid (y = sigmoid(s)) のどちらか。
+        Return y (N, 2) for x (N, 12), softmax(s) or sigmoid(s); keep what backward needs
+        (x̃, z, z̃, y) in self.
         """
         # TODO: 実装する / implement
         raise NotImplementedError("CTNet.forward")
 
-    def backward(self, t):
-        """直前の forward について誤差逆伝播し、重みを更新する (戻り値なし / returns None).
+    def error(self, y, t):
+        """このネットワークの誤差 E を float で返す (train が記録し、backward が微分するもの).
 
-        1. 出力層: δ2 = (y - t) / N   (softmax + 交差エントロピーの ∂E/∂a。N で割る)
+        softmax の出力なら cross_entropy(y, t)、sigmoid の出力なら squared_error(y, t)。
+        The network's error E (what train records and backward differentiates):
+        cross_entropy(y, t) for softmax outputs, squared_error(y, t) for sigmoid outputs.
+        """
+        # TODO: 実装する / implement
+        raise NotImplementedError("CTNet.error")
+
+    def backward(self, t):
+        """直前の forward について誤差逆伝播法で勾配を求め、重みを更新する (戻り値なし).
+
+        self.g_W2, self.g_W1 は E = self.error(y, t) の勾配 ∂E/∂W2, ∂E/∂W1。
+        1. 出力層 δ2 = ∂E/∂s  (s = z̃ @ W2):
+             softmax + 交差エントロピー:  δ2 = y - t
+               (a'(s) は掛けない: 交差エントロピーと softmax の微分を掛けると y - t になる)
+             sigmoid + 2乗誤差:           δ2 = (y - t) * y * (1 - y)   (a'(s) = y(1 - y))
+           E が平均なら δ2 を N で割る (総和なら割らない)。
            self.g_W2 = z̃.T @ δ2
-        2. 中間層: δ1 = (δ2 @ W2[:-1].T) * z * (1 - z)
+        2. 隠れ層: δ1 = (δ2 @ W2[:-1].T) * z * (1 - z)
            (θ の行 W2[-1] は除く。W2 は *更新前* のものを使う。sigmoid の微分は z(1 - z))
            self.g_W1 = x̃.T @ δ1
         3. 更新 / update: W2 <- W2 - lr g_W2,  W1 <- W1 - lr g_W1
 
-        Back-propagate the last forward and update the weights: δ2 = (y - t) / N,
-        g_W2 = z̃.T @ δ2, δ1 = (δ2 @ W2[:-1].T) * z (1 - z) with W2 *before* the update,
-        g_W1 = x̃.T @ δ1, then W <- W - lr g_W for both layers.
+        Back-propagate the last forward and update the weights. g_W2, g_W1 are the
+        gradients of E = self.error(y, t): δ2 = y - t for softmax + cross-entropy (no
+        extra a'(s): it is already in y - t), δ2 = (y - t) y (1 - y) for sigmoid + squared
+        error, divided by N when E is the mean; g_W2 = z̃.T @ δ2,
+        δ1 = (δ2 @ W2[:-1].T) * z (1 - z) with W2 *before* the update, g_W1 = x̃.T @ δ1,
+        then W <- W - lr g_W for both layers. Returns None.
         """
         # TODO: 実装する / implement
         raise NotImplementedError("CTNet.backward")
@@ -129,9 +187,10 @@ class CTNet:
     def train(self, x, t, max_iteration):
         """勾配法を max_iteration 回繰り返し、誤差のリスト losses を返す.
 
-        各回: y = forward(x) → losses に cross_entropy(y, t) を追加 → backward(t)。
+        各回: y = self.forward(x) → losses に self.error(y, t) を追加 → self.backward(t)。
         losses[i] は i 回目の更新の *前* の誤差 (長さ max_iteration)。
-        Repeat forward, record cross_entropy (before the update), backward; return losses.
+        Repeat forward, record self.error(y, t) (before the update), backward; return
+        the losses.
         """
         # TODO: 実装する / implement
         raise NotImplementedError("CTNet.train")
@@ -155,6 +214,7 @@ if __name__ == "__main__":
 
     x_train, t_train = load_data("ct_train")
     x_test, t_test = load_data("ct_test")
+    # E を総和にした場合は learning_rate を小さく (例: 0.1) / with the sum, use about 0.1
     net = CTNet(np.random.default_rng(0), learning_rate=1.0)
     losses, accuracies = [], []
     for _ in range(300):
@@ -169,7 +229,7 @@ if __name__ == "__main__":
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
     left.plot(losses)
     left.set_xlabel("iteration")
-    left.set_ylabel("cross-entropy E")
+    left.set_ylabel("error E")
     right.plot(accuracies)
     right.set_ylim(0, 1.05)
     right.set_xlabel("iteration")

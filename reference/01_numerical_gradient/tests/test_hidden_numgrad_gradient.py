@@ -1,22 +1,29 @@
 """Hidden tests: scripts/gradient.py (numerical differentiation, gradient, gradient descent).
 
-The standard functions handed to the student's code (``studentops``: function_1,
-function_2, cube, coupled) run in the student's worker when grading; a :class:`Recorder`
-belongs to the test and is called back, one round trip per call, so its arrays stay
-small. It keeps every x it is called with; that is how "x is restored" is checked
-without looking inside the student's process. Expected values come from the
-reference solution, with explicit tolerances; known mistakes are computed here and
-named when the student's result matches one.
+One test per unit and property, so that one mistake costs once:
 
-gradient_descent is checked against the reference and, when that fails, against the
-trajectory the student's *own* numerical_gradient produces (replayed step by step): a
-correct descent loop earns its points even when numerical_gradient is wrong.
+* ``test_numerical_diff``: the central difference of 002 「数値微分と解析的微分」.
+* ``test_numerical_gradient``: the values for x of 1, 2 and 3 dimensions, with a
+  *separable* f (each partial derivative depends on its own element only), so that an
+  element left shifted (not restored) does not change the values: that mistake is
+  judged by the next test alone. f must receive the whole x (named when it gets rows).
+* ``test_numerical_gradient_restores_x``: every call of f sees x with at most one element
+  changed, and x is unchanged on return (``call_keeping_arguments``).
+* ``test_gradient_descent``: gradient descent *alone*: the student's numerical_gradient
+  is replaced, for this test, by the reference's (the student's gradient_descent looks
+  it up in its module), so a wrong numerical_gradient does not cost here again.
+
+A :class:`Recorder` belongs to the test and is called back (one round trip per call);
+it keeps every x it is called with. The messages never show the hidden inputs: shapes,
+call numbers and which property failed; the numbers go to ``values`` (instructor only).
 """
 
-import numpy as np
-import pytest
+import contextlib
 
-from checks import Mistake, as_array, expect, expect_array, expect_number, expect_tuple
+import numpy as np
+
+from checks import (CheckFailure, Hint, Mistake, as_array, call_keeping_arguments, expect,
+                    expect_array, expect_number, expect_tuple, label)
 # Standard test functions: in grading they run in the student's worker (no round trips).
 from studentops import coupled, cube, function_1, function_2
 
@@ -36,6 +43,12 @@ class Recorder:
         return self.function(x)
 
 
+def separable(x):
+    """f(x) = Σ (x^3 / 3 + x^2 / 2), any shape: ∂f/∂x_i = x_i^2 + x_i (its own element)."""
+    x = np.asarray(x, dtype=float)
+    return float(np.sum(x ** 3 / 3.0 + x ** 2 / 2.0))
+
+
 def _mistake(mistakes, mistake_id):
     return Mistake.from_catalogue(mistakes, mistake_id)
 
@@ -43,30 +56,15 @@ def _mistake(mistakes, mistake_id):
 # ----------------------------------------------------------------------------- known mistakes
 
 
-def _gradient_by(f, x, difference, restore=True):
-    """numerical_gradient written with another difference quotient (or without restoring)."""
+def _gradient_by(f, x, difference):
+    """numerical_gradient written with another difference quotient."""
     x = np.array(x, dtype=float)
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         original = x[index]
         grad[index] = difference(f, x, index, original)
-        if restore:
-            x[index] = original
-    return grad, x
-
-
-def _central(f, x, index, original, h=H):
-    x[index] = original + h
-    plus = f(x)
-    x[index] = original - h
-    return (plus - f(x)) / (2 * h)
-
-
-def _central_minus_first(f, x, index, original, h=H):
-    x[index] = original - h
-    minus = f(x)
-    x[index] = original + h
-    return (f(x) - minus) / (2 * h)
+        x[index] = original
+    return grad
 
 
 def _forward(f, x, index, original, h=H):
@@ -85,16 +83,9 @@ def _precedence(f, x, index, original, h=H):
 
 def _gradient_candidates(mistakes, f, x):
     """(Mistake, value) pairs for numerical_gradient(f, x)."""
-    not_restored = [_gradient_by(f, x, rule, restore=False)[0]
-                    for rule in (_central, _central_minus_first)]
-    candidates = [(_mistake(mistakes, "forward_difference"), _gradient_by(f, x, _forward)[0]),
-                  (_mistake(mistakes, "tiny_h"), np.zeros_like(x, dtype=float)),
-                  (_mistake(mistakes, "precedence_2h"), _gradient_by(f, x, _precedence)[0])]
-    candidates += [(_mistake(mistakes, "ng_not_restored"), value) for value in not_restored]
-    if x.ndim == 2:  # the book's batch version: the gradient of f(x[i]) for each row
-        rows = np.array([_gradient_by(f, row, _central)[0] for row in x])
-        candidates.append((_mistake(mistakes, "ng_rows_separately"), rows))
-    return candidates
+    return [(_mistake(mistakes, "forward_difference"), _gradient_by(f, x, _forward)),
+            (_mistake(mistakes, "tiny_h"), np.zeros_like(x, dtype=float)),
+            (_mistake(mistakes, "precedence_2h"), _gradient_by(f, x, _precedence))]
 
 
 # ----------------------------------------------------------------------------- numerical_diff
@@ -110,42 +101,42 @@ def test_numerical_diff(student, reference, mistakes):
                  (_mistake(mistakes, "tiny_h"), (f(x + 1e-50) - f(x - 1e-50)) / 2e-50),
                  (_mistake(mistakes, "precedence_2h"), (f(x + H) - f(x - H)) / 2 * H)]
         expect_number(gr.numerical_diff(f, x), expected,
-                      f"numerical_diff(f, {x}) for f(x) = {name} (default h)", rtol=1e-7,
-                      mistakes=known)
+                      label(f"numerical_diff(f, x) (f(x) = {name}、既定の h)",
+                            f"numerical_diff(f, x) (f(x) = {name}, default h)"),
+                      rtol=1e-7, mistakes=known)
 
 
 # ----------------------------------------------------------------------------- numerical_gradient
 
 
+def _points():
+    """A 1-D, a 2-D (non-square) and a 3-D x."""
+    rng = np.random.default_rng(11)
+    yield np.array([1.5, -0.5, 2.0, 0.3, -1.2])
+    yield np.round(rng.uniform(-2, 2, (2, 3)), 2)
+    yield np.round(rng.uniform(-2, 2, (2, 2, 3)), 2)
+
+
 def test_numerical_gradient(student, reference, mistakes):
-    """A 1-D x, with a function whose partial derivatives depend on every element."""
+    """Values for a 1-D, a 2-D (non-square) and a 3-D x; f receives the whole x."""
     gr, ref = student("gradient"), reference("gradient")
-    x = np.array([1.5, -0.5, 2.0, 0.3, -1.2])
-    expected = ref.numerical_gradient(coupled, x.copy())
-    result = gr.numerical_gradient(Recorder(coupled), x.copy())
-    expect_array(result, expected, "numerical_gradient(f, x) (1-D x, 5 elements)", rtol=1e-7,
-                 mistakes=_gradient_candidates(mistakes, coupled, x))
-
-
-@pytest.mark.parametrize("shape", [(2, 3), (2, 2, 3)], ids=["2d", "3d"])
-def test_numerical_gradient_any_ndim(student, reference, mistakes, shape):
-    gr, ref = student("gradient"), reference("gradient")
-    x = np.round(np.random.default_rng(11).uniform(-2, 2, shape), 2)
-    expected = ref.numerical_gradient(coupled, x.copy())
-    recorder = Recorder(coupled)
-    result = gr.numerical_gradient(recorder, x.copy())
-    candidates = _gradient_candidates(mistakes, coupled, x)
-    wrong_shapes = sorted({call.shape for call in recorder.calls if call.shape != x.shape})
-    if wrong_shapes:
-        rows = wrong_shapes == [x.shape[1:]]
-        expect(False,
-               f"f が x 全体 {x.shape} ではなく形 {wrong_shapes[0]} の配列で呼ばれました。"
-               "f には毎回 x 全体を渡し、1 要素ずつ動かしてください。",
-               f"f was called with an array of shape {wrong_shapes[0]} instead of the whole x "
-               f"{x.shape}. Pass the whole x to f and change one element at a time.",
-               _mistake(mistakes, "ng_rows_separately") if rows else None)
-    expect_array(result, expected, f"numerical_gradient(f, x) (x of shape {x.shape})",
-                 rtol=1e-7, mistakes=candidates)
+    for x in _points():
+        what = label(f"numerical_gradient(f, x) (x の形 {x.shape})",
+                     f"numerical_gradient(f, x) (x of shape {x.shape})")
+        recorder = Recorder(separable)
+        result = gr.numerical_gradient(recorder, x.copy())
+        wrong = sorted({call.shape for call in recorder.calls if call.shape != x.shape})
+        if wrong:
+            rows = x.ndim > 1 and wrong == [x.shape[1:]]
+            expect(False,
+                   f"{what['ja']}: f が x 全体 {x.shape} ではなく形 {wrong[0]} の配列で呼ばれ"
+                   "ました。f には毎回 x 全体を渡し、1 要素ずつ動かしてください。",
+                   f"{what['en']}: f was called with an array of shape {wrong[0]} instead "
+                   f"of the whole x {x.shape}. Pass the whole x to f and change one element "
+                   "at a time.",
+                   _mistake(mistakes, "ng_rows_separately") if rows else None)
+        expect_array(result, ref.numerical_gradient(separable, x.copy()), what, rtol=1e-7,
+                     mistakes=_gradient_candidates(mistakes, separable, x))
 
 
 def test_numerical_gradient_restores_x(student, mistakes):
@@ -153,125 +144,123 @@ def test_numerical_gradient_restores_x(student, mistakes):
     gr = student("gradient")
     x = np.array([0.5, -1.0, 2.0, 1.5])
     recorder = Recorder(coupled)
-    given = x.copy()
-    gr.numerical_gradient(recorder, given)
+    what = label("numerical_gradient(f, x) (1 次元の x)", "numerical_gradient(f, x) (1-D x)")
+    changed = None
+    try:
+        call_keeping_arguments(gr.numerical_gradient, recorder, x.copy(), what=what)
+    except CheckFailure as failure:
+        if "input_changed" not in failure.hints:
+            raise
+        changed = failure
     expect(len(recorder.calls) > 0, "numerical_gradient が f を一度も呼んでいません。",
            "numerical_gradient never called f.")
     for number, seen in enumerate(recorder.calls, start=1):
-        expect(seen.shape == x.shape,
-               f"{number} 回目の f の呼び出しで、x の形が {seen.shape} でした (期待 {x.shape})。",
-               f"Call {number} of f received an array of shape {seen.shape} "
-               f"(expected {x.shape}).")
-        changed = np.flatnonzero(~np.isclose(seen, x, rtol=0.0, atol=1e-9))
-        expect(len(changed) <= 1,
-               f"{number} 回目の f の呼び出しで、x の {len(changed)} 個の要素 "
-               f"(位置 {changed.tolist()}) が元の値と違っていました: {seen.tolist()} "
-               f"(元の x: {x.tolist()})。前に動かした要素を戻していません。",
-               f"Call {number} of f received x with {len(changed)} elements changed "
-               f"(at {changed.tolist()}): {seen.tolist()} (original x: {x.tolist()}). "
-               "An element changed earlier was not put back.",
+        if seen.shape != x.shape:
+            continue  # the shape f receives is judged by test_numerical_gradient
+        moved = np.flatnonzero(~np.isclose(seen, x, rtol=0.0, atol=1e-9))
+        expect(len(moved) <= 1,
+               f"{number} 回目の f の呼び出しで、x の {len(moved)} 個の要素が元の値と違って"
+               "いました。前に動かした要素を元に戻していません。",
+               f"Call {number} of f received x with {len(moved)} elements changed: an "
+               "element changed earlier was not put back.",
                _mistake(mistakes, "ng_not_restored"))
-    # On a laptop `given` is the student's own array; in grading it is a copy and the
-    # calls above are the evidence.
-    expect_array(given, x, "x after numerical_gradient(f, x) (must be restored)", rtol=0,
-                 atol=1e-12, mistakes=[(_mistake(mistakes, "ng_not_restored"), x - H),
-                                       (_mistake(mistakes, "ng_not_restored"), x + H)])
+    if changed is not None:
+        raise changed
 
 
 # ----------------------------------------------------------------------------- gradient_descent
 
 
-def _descent(f, init, lr, steps, gradient):
-    """x and the history before each update, with the given gradient function."""
-    x = np.array(init, dtype=float)
-    history = []
-    for _ in range(steps):
-        history.append(x.copy())
-        grad = np.asarray(gradient(f, x), dtype=float)  # may change x (not restored)
-        x = x - lr * grad
-    return x, np.array(history)
+@contextlib.contextmanager
+def _replaced(module, name, value):
+    """``module.<name>`` is ``value`` while the block runs (the student's gradient_descent
+    looks numerical_gradient up in its module, so it calls ``value`` instead)."""
+    original = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):  # a worker that stopped has nothing to restore
+            setattr(module, name, original)
 
 
-def _not_restored_gradient(f, x):
-    grad, shifted = _gradient_by(f, x, _central, restore=False)
-    x[...] = shifted
-    return grad
+def _extra_entry(steps):
+    """x_history with step_num + 1 entries: the final x is in it too (no built-in hint)."""
+    return Hint("extra_final_entry",
+                f"x_history に最後の x まで入っています ({steps + 1} 個)。x_history は各更新の"
+                f"前の x の {steps} 個で、最後の x は 1 つ目の戻り値として返します。",
+                f"x_history also holds the final x ({steps + 1} entries). It holds the x "
+                f"before each of the {steps} updates; the final x is the first value "
+                "returned.")
 
 
-def _close(value, expected, rtol=1e-7, atol=1e-10):
-    value = np.asarray(value, dtype=float)
-    return value.shape == np.shape(expected) and bool(
-        np.all(np.isfinite(value)) and np.allclose(value, expected, rtol=rtol, atol=atol))
-
-
-def _check_descent(gr, ref, mistakes, artifacts, init, lr, steps, call):
-    """Check (x, x_history) from the student's gradient_descent; call() runs it."""
-    f = function_2
-    x_ref, history_ref = ref.gradient_descent(f, init.copy(), lr=lr, step_num=steps)
-    x, history = expect_tuple(call(), 2, "gradient_descent(...)")
-    x = as_array(x, "gradient_descent(...)[0] (x)")
-    history = as_array(history, "gradient_descent(...)[1] (x_history)")
-    target = (x_ref, history_ref)
-    if not _close(x, x_ref):
-        # The loop may be right with the student's own numerical_gradient: replay it.
-        own = _descent(f, init, lr, steps,
-                       lambda f_, x_: gr.numerical_gradient(f_, x_.copy()))
-        if _close(x, own[0]):
-            target = own
-            artifacts.note("numerical_gradient", "own_numerical_gradient", {
-                "ja": "最急降下法はあなたの numerical_gradient で計算した軌跡と一致しました "
-                      "(numerical_gradient 自体の誤りは別のテストで採点しています)。",
-                "en": "gradient descent matches the trajectory of your own numerical_gradient "
-                      "(numerical_gradient itself is graded by its own tests)."})
-    x_target, history_target = target
-    not_restored = _descent(f, init, lr, steps, _not_restored_gradient)
-    expect_array(x, x_target, f"gradient_descent(f, init_x, lr={lr}, step_num={steps})[0] "
-                              "(final x)", rtol=1e-7,
-                 mistakes=[(_mistake(mistakes, "ng_not_restored"), not_restored[0])])
-    if history.shape[:1] == (steps + 1,):
-        with_final = np.concatenate([history_target, x_target[None]])
-        if _close(history, with_final):
-            artifacts.note("x_history", "with_final_x", {
-                "ja": "x_history に最後の x も含まれています (step_num + 1 個、許容しています)。",
-                "en": "x_history also holds the final x (step_num + 1 entries; accepted)."})
-            return
-    after = np.concatenate([history_target[1:], x_target[None]])
-    aliased = np.repeat(x_target[None], steps, axis=0)
-    expect_array(history, history_target,
-                 f"gradient_descent(...)[1] (x_history: the x before each of the {steps} "
-                 "updates)", rtol=1e-7,
+def _check_descent(result, x_ref, history_ref, mistakes, case):
+    """(x, x_history) against the reference's; ``case`` names the call in both languages."""
+    steps = len(history_ref)
+    x, history = expect_tuple(result, 2, label(f"gradient_descent ({case['ja']})",
+                                               f"gradient_descent ({case['en']})"))
+    history = as_array(history, label(f"x_history ({case['ja']})", f"x_history ({case['en']})"))
+    x = as_array(x, label(f"最後の x ({case['ja']})", f"the final x ({case['en']})"))
+    if history.shape == (steps + 1,) + x_ref.shape:
+        extra = _extra_entry(steps)
+        raise CheckFailure(
+            f"x_history ({case['ja']}) の形が {history.shape} です "
+            f"(期待 {history_ref.shape})。\nヒント: {extra.ja}",
+            f"x_history ({case['en']}) has shape {history.shape} (expected "
+            f"{history_ref.shape}).\nHint: {extra.en}", hints=[extra.id])
+    after = np.concatenate([history_ref[1:], x_ref[None]])
+    aliased = np.repeat(x_ref[None], steps, axis=0)
+    if history.shape == history_ref.shape:
+        expect_array(history[0], history_ref[0],
+                     label(f"x_history[0] ({case['ja']}、= init_x)",
+                           f"x_history[0] ({case['en']}, = init_x)"),
+                     mistakes=[(_mistake(mistakes, "gd_history_after_update"), after[0]),
+                               (_mistake(mistakes, "gd_history_no_copy"), aliased[0])])
+        expect_array(history[1] - history[0], history_ref[1] - history_ref[0],
+                     label(f"最初の更新 x_history[1] - x_history[0] ({case['ja']})",
+                           f"the first update x_history[1] - x_history[0] ({case['en']})"))
+    expect_array(history, history_ref,
+                 label(f"x_history ({case['ja']}、各更新の前の x)",
+                       f"x_history ({case['en']}, the x before each update)"),
                  mistakes=[(_mistake(mistakes, "gd_history_after_update"), after),
-                           (_mistake(mistakes, "gd_history_no_copy"), aliased),
-                           (_mistake(mistakes, "ng_not_restored"), not_restored[1])])
+                           (_mistake(mistakes, "gd_history_no_copy"), aliased)])
+    expect_array(x, x_ref, label(f"最後の x ({case['ja']})", f"the final x ({case['en']})"))
 
 
 def _values(history):
     """f(x) for each x of a history, for the report (empty when it is not numbers)."""
     try:
         array = np.asarray(history, dtype=float)
-        return [function_2(x) for x in array] if array.ndim == 2 else []
+        return [function_2(x) for x in array] if array.ndim >= 2 else []
     except (TypeError, ValueError):
         return []
 
 
 def test_gradient_descent(student, reference, mistakes, artifacts):
-    gr, ref = student("gradient"), reference("gradient")
-    init = np.array([-3.0, 4.0])
-    result = gr.gradient_descent(function_2, init.copy(), lr=0.1, step_num=20)
-    _, history_ref = ref.gradient_descent(function_2, init.copy(), lr=0.1, step_num=20)
-    student_history = result[1] if isinstance(result, (tuple, list)) and len(result) == 2 \
-        else []
-    artifacts.curve("gradient_descent", {"student": _values(student_history),
-                                         "reference": _values(history_ref)},
-                    title={"ja": "最急降下法: 各ステップの f(x)",
-                           "en": "Gradient descent: f(x) at each step"},
-                    xlabel="step", ylabel="f(x) = x0² + x1²")
-    _check_descent(gr, ref, mistakes, artifacts, init, 0.1, 20, lambda: result)
+    """x and x_history, with lr and step_num given and with the defaults (a 2-D init_x).
 
-
-def test_gradient_descent_defaults(student, reference, mistakes, artifacts):
-    """lr=0.01 and step_num=100 when they are not given."""
+    numerical_gradient is the reference's here: only the descent loop is judged.
+    """
     gr, ref = student("gradient"), reference("gradient")
-    init = np.array([1.0, -2.0])
-    _check_descent(gr, ref, mistakes, artifacts, init, 0.01, 100,
-                   lambda: gr.gradient_descent(function_2, init.copy()))
+
+    def reference_gradient(f, x, *args, **kwargs):
+        return ref.numerical_gradient(function_2, np.array(x, dtype=float))
+
+    cases = ((np.array([-3.0, 4.0]), {"lr": 0.1, "step_num": 20},
+              {"ja": "lr と step_num を指定", "en": "lr and step_num given"}),
+             (np.array([[1.0, -2.0, 0.5], [0.0, 1.5, -1.0]]), {},
+              {"ja": "既定の lr と step_num、2 次元の init_x",
+               "en": "default lr and step_num, a 2-D init_x"}))
+    for number, (init, options, case) in enumerate(cases):
+        x_ref, history_ref = ref.gradient_descent(function_2, init.copy(), **options)
+        with _replaced(gr, "numerical_gradient", reference_gradient):
+            result = gr.gradient_descent(function_2, init.copy(), **options)
+        if number == 0:
+            student_history = result[1] if isinstance(result, (tuple, list)) and \
+                len(result) == 2 else []
+            artifacts.curve("gradient_descent", {"student": _values(student_history),
+                                                 "reference": _values(history_ref)},
+                            title={"ja": "最急降下法: 各ステップの f(x)",
+                                   "en": "Gradient descent: f(x) at each step"},
+                            xlabel="step", ylabel="f(x) = x0² + x1²")
+        _check_descent(result, x_ref, history_ref, mistakes, case)

@@ -168,7 +168,13 @@ class SoftmaxWithLoss:
 
 
 class MeanSquaredError:
-    """E = (1/N) Σ (y - t)^2; backward returns 2 (y - t) (no sum, no mean: as in 02)."""
+    """E = (1/N) Σ (y - t)^2; backward returns 2 (y - t) (no sum, no mean: as in 02).
+
+    This is deck 004's convention (each sample's own derivative; the batch sum or mean is
+    taken at the update). The tests accept every self-consistent convention the slides
+    show: ½ Σ with (y - t), ½ (1/N) Σ with (y - t) / N, (1/N) Σ with 2 (y - t) / N,
+    np.mean with 2 (y - t) / y.size.
+    """
 
     def __init__(self):
         self.diff = None

@@ -1,29 +1,17 @@
 """8x8 の手書き数字で 2 層ネットワークを学習する / Train the two-layer net on 8x8 digits.
 
 Reference solution (ゼロから作るDeep Learning 5.7.4, with scikit-learn's 8x8 digits
-instead of MNIST).
+instead of MNIST). The data is read by dataset.py.
 """
 
 from pathlib import Path
 
 import numpy as np
 
+from dataset import load_digits_data
 from two_layer_net import TwoLayerNet
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "digits.npz"
 OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
-
-
-def load_digits_data(normalize=True, one_hot_label=False):
-    """((x_train, t_train), (x_test, t_test)); pixels 0..16 scaled to [0, 1] when normalize."""
-    with np.load(DATA) as data:
-        x_train, t_train = data["x_train"].astype(np.float64), data["t_train"]
-        x_test, t_test = data["x_test"].astype(np.float64), data["t_test"]
-    if normalize:
-        x_train, x_test = x_train / 16.0, x_test / 16.0
-    if one_hot_label:
-        t_train, t_test = np.eye(10)[t_train], np.eye(10)[t_test]
-    return (x_train, t_train), (x_test, t_test)
 
 
 def train(net, x_train, t_train, x_test, t_test, iters_num=1000, batch_size=100,

@@ -23,7 +23,7 @@ def numerical_gradient(f, x, h=1e-4):
 
 
 class TwoLayerNet:
-    """Affine - Relu - Affine - SoftmaxWithLoss."""
+    """Affine - Relu - Affine - SoftmaxWithLoss (a Sigmoid hidden layer is accepted too)."""
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, rng=None):
         rng = np.random.default_rng() if rng is None else rng
@@ -78,7 +78,7 @@ def gradient_check(net, x, t):
 
 
 if __name__ == "__main__":
-    from train_neuralnet import load_digits_data
+    from dataset import load_digits_data
 
     (x_train, t_train), _ = load_digits_data(one_hot_label=True)
     net = TwoLayerNet(64, 10, 10, rng=np.random.default_rng(0))

@@ -1,7 +1,7 @@
 """数値微分と勾配法 / numerical gradients (a different but accepted way of writing it).
 
 - numerical_gradient perturbs copies of x (x itself is never changed);
-- x_history also keeps the final x (step_num + 1 entries), which the grader accepts.
+- x_history without copies: x is rebound (x = x - ...), never changed in place.
 """
 
 import numpy as np
@@ -24,8 +24,8 @@ def numerical_gradient(f, x, h=1e-4):
 
 def gradient_descent(f, init_x, lr=0.01, step_num=100):
     x = np.array(init_x, dtype=float)
-    x_history = [x]
+    x_history = []
     for _ in range(step_num):
+        x_history.append(x)  # x is rebound below (x = x - ...), so no copy is needed
         x = x - lr * numerical_gradient(f, x)
-        x_history.append(x)
     return x, np.stack(x_history)

@@ -96,7 +96,7 @@ def gradient_check(net, x, t):
 
 
 if __name__ == "__main__":
-    from train_neuralnet import load_digits_data
+    from dataset import load_digits_data
     (x_train, t_train), _ = load_digits_data(one_hot_label=True)
     network = TwoLayerNet(input_size=64, hidden_size=10, output_size=10)
     gradient_check(network, x_train[:3], t_train[:3])

@@ -1,27 +1,10 @@
 # coding: utf-8
 """手書き数字の学習 (教科書 train_neuralnet.py を参考にした)"""
-from pathlib import Path
 
 import numpy as np
 
+from dataset import load_digits_data
 from two_layer_net import TwoLayerNet
-
-DATA = Path(__file__).resolve().parent.parent / "data" / "digits.npz"
-
-
-def load_digits_data(normalize=True, one_hot_label=False):
-    data = np.load(DATA)
-    x_train = data["x_train"].astype(np.float64)
-    x_test = data["x_test"].astype(np.float64)
-    t_train = data["t_train"]
-    t_test = data["t_test"]
-    if normalize:
-        x_train /= 16.0
-        x_test /= 16.0
-    if one_hot_label:
-        t_train = np.identity(10)[t_train]
-        t_test = np.identity(10)[t_test]
-    return (x_train, t_train), (x_test, t_test)
 
 
 def train(net, x_train, t_train, x_test, t_test, iters_num=1000, batch_size=100,

@@ -1,22 +1,9 @@
 """学習 (エポックごとに並べ替えたミニバッチ)."""
-import os
 
 import numpy as np
 
+from dataset import load_digits_data
 from two_layer_net import TwoLayerNet
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def load_digits_data(normalize=True, one_hot_label=False):
-    d = np.load(os.path.join(HERE, "..", "data", "digits.npz"))
-    xs = [d["x_train"].astype(float), d["x_test"].astype(float)]
-    ts = [d["t_train"], d["t_test"]]
-    if normalize:
-        xs = [x / 16 for x in xs]
-    if one_hot_label:
-        ts = [np.eye(10)[t] for t in ts]
-    return (xs[0], ts[0]), (xs[1], ts[1])
 
 
 def train(net, x_train, t_train, x_test, t_test, iters_num=1000, batch_size=100,

@@ -4,12 +4,18 @@ TODO の部分を実装してください。 Fill in the parts marked TODO.
 実行 / run:  uv run function_approximation.py   (scripts/ の中で / from scripts/)
 
 多層パーセプトロンで y = sin(x) (-π <= x <= π) を近似します。損失は E = ½ Σ (ŷ - y)^2、
-その勾配は dE/dŷ = ŷ - y。各レイヤの backward は勾配を計算し、前のレイヤへの勾配を
-*更新前の* W で求めてから、自分の W と b を更新します。
+その勾配は dE/dŷ = ŷ - y (000 「実装のヒント」)。バッチ平均 ½ (1/N) Σ とその勾配
+(ŷ - y) / N でもよい (002 「ミニバッチ学習と損失関数」、TASK.ja.md)。
+各レイヤの backward は勾配を計算し、前のレイヤへの勾配を *更新前の* W で求めてから、
+自分の W と b を更新します。バッチは行: x の形は (N, 1)。W の形は (n_in, n_out) で、
+スライドの W_l v_l の W_l の転置です (u = v W + b、000 「数式による表現」)。
 A multi-layer perceptron learns y = sin(x) on [-π, π] with E = ½ Σ (ŷ - y)^2 and
-dE/dŷ = ŷ - y. Each layer's backward computes its gradients, computes the gradient for
-the previous layer with W *before* the update, then updates its own W and b.
-Batches are rows: x has shape (N, 1).
+dE/dŷ = ŷ - y (000 「実装のヒント」), or the batch mean ½ (1/N) Σ with the gradient
+(ŷ - y) / N (002 「ミニバッチ学習と損失関数」, TASK.en.md).
+Each layer's backward computes its gradients, computes the gradient for the previous layer
+with W *before* the update, then updates its own W and b. Batches are rows: x has shape
+(N, 1). W has shape (n_in, n_out), the transpose of the slide's W_l in W_l v_l
+(u = v W + b, 000 「数式による表現」).
 """
 
 from pathlib import Path
@@ -37,14 +43,21 @@ def relu_derivative(u):
 def squared_error(y_hat, y):
     """二乗誤差 E = ½ Σ (ŷ - y)^2 (バッチと出力のすべての和) を float で返す.
 
-    Return E = ½ Σ (ŷ - y)^2, summed over the batch and the outputs, as a float.
+    バッチ平均 ½ (1/N) Σ (ŷ - y)^2 (N は行数) でもよい (そのときは勾配も (ŷ - y) / N。
+    002 「ミニバッチ学習と損失関数」)。
+    Return E = ½ Σ (ŷ - y)^2, summed over the batch and the outputs, as a float (or the
+    batch mean ½ (1/N) Σ (ŷ - y)^2, N the number of rows, with the gradient (ŷ - y) / N:
+    002 「ミニバッチ学習と損失関数」).
     """
     # TODO: 実装する / implement
     raise NotImplementedError("squared_error")
 
 
 def squared_error_gradient(y_hat, y):
-    """dE/dŷ = ŷ - y を返す / return dE/dŷ = ŷ - y."""
+    """dE/dŷ = ŷ - y を返す (自分の squared_error の微分) / return dE/dŷ = ŷ - y.
+
+    squared_error をバッチ平均にしたときは (ŷ - y) / N / (ŷ - y) / N for the batch mean.
+    """
     # TODO: 実装する / implement
     raise NotImplementedError("squared_error_gradient")
 
@@ -58,8 +71,10 @@ class Layer:
     def __init__(self, n_in, n_out, activation="relu", learning_rate=0.01, rng=None):
         """self.W (n_in, n_out), self.b (n_out,), self.activation, self.lr を用意する.
 
+        W の形 (n_in, n_out) はスライドの W_l (n_out, n_in) の転置 (u = v W + b)。
         W は rng.standard_normal((n_in, n_out)) に、ReLU なら He の初期値の標準偏差
         sqrt(2 / n_in) を掛ける (identity なら sqrt(1 / n_in))。b は 0。
+        W of shape (n_in, n_out) is the transpose of the slide's W_l (u = v W + b).
         W = rng.standard_normal((n_in, n_out)) times sqrt(2 / n_in) for ReLU (He
         initialization; sqrt(1 / n_in) for the identity); b = zeros(n_out).
         """
@@ -79,13 +94,15 @@ class Layer:
         """g = dE/d(出力) (N, n_out) から逆伝播し、W と b を更新する.
 
         1. delta = g * f'(u)            (identity なら delta = g)
-        2. g_W = v^T delta,  g_b = Σ_rows delta   (バッチ方向の和: E が和なので)
+        2. g_W = v^T delta,  g_b = Σ_rows delta   (バッチ方向の和。平均を使うときも
+           N で割るのは損失の勾配の側で、ここでは割らない)
         3. 前のレイヤへの勾配 delta W^T を *更新前の* W で計算する
         4. W <- W - lr g_W,  b <- b - lr g_b
         5. 3 の勾配を返す
         Back-propagate g = dE/d(output): delta = g f'(u) (g for the identity),
-        g_W = v^T delta, g_b = sum of delta over the batch, the gradient for the previous
-        layer delta W^T with W *before* the update, then update W and b; return it.
+        g_W = v^T delta, g_b = sum of delta over the batch (sums even with the batch mean:
+        the loss gradient carries the 1/N), the gradient for the previous layer delta W^T
+        with W *before* the update, then update W and b; return it.
         """
         # TODO: 実装する / implement
         raise NotImplementedError("Layer.backward")
@@ -109,14 +126,18 @@ class MLP:
         raise NotImplementedError("MLP.__init__")
 
     def forward(self, x):
-        """各レイヤの forward を順に適用して ŷ を返す / apply each layer's forward in order."""
+        """self.layers の forward を順に適用して ŷ を返す.
+
+        Apply the forward of each layer in self.layers in order; return ŷ.
+        """
         # TODO: 実装する / implement
         raise NotImplementedError("MLP.forward")
 
     def backward(self, g):
-        """各レイヤの backward を逆順に適用し、x についての勾配を返す.
+        """self.layers の backward を逆順に適用し、x についての勾配を返す.
 
-        Apply each layer's backward in reverse order; return the gradient for x.
+        Apply the backward of each layer in self.layers in reverse order; return the
+        gradient for x.
         """
         # TODO: 実装する / implement
         raise NotImplementedError("MLP.backward")
@@ -125,10 +146,14 @@ class MLP:
         """ミニバッチ勾配降下法で学習し、エポックごとの損失のリストを返す.
 
         各エポック: self.rng.permutation で順番を並べ替え、batch_size 個ずつ
-        forward → g = squared_error_gradient(ŷ, y) → backward(g)。
-        エポックの終わりに全データでの E / N を losses に追加する。
+        forward → g = squared_error_gradient(ŷ, y) → backward(g)
+        (g はミニバッチの平均 (ŷ - y) / batch_size でもよい)。
+        エポックの終わりに全データでの E / N = ½ (1/N) Σ (ŷ - y)^2 を losses に追加する。
+        x, y は書き換えない (並べ替えは添字で)。
         Each epoch: shuffle with self.rng.permutation, then for each mini-batch forward,
-        g = ŷ - y, backward(g). At the end of the epoch append E / N on all the data.
+        g = ŷ - y (or the mini-batch mean (ŷ - y) / batch_size), backward(g). At the end of
+        the epoch append E / N = ½ (1/N) Σ (ŷ - y)^2 on all the data. Leave x and y
+        unchanged (shuffle through indices).
         """
         # TODO: 実装する / implement
         raise NotImplementedError("MLP.train")

@@ -31,6 +31,11 @@ def cross_entropy(y, t):
     return -np.sum(t * np.log(y + delta)) / batch_size
 
 
+def squared_error(y, t):
+    batch_size = y.shape[0]
+    return 0.5 * np.sum((t - y) ** 2) / batch_size
+
+
 class CTNet:
     def __init__(self, rng, learning_rate=1.0):
         self.W1 = rng.standard_normal((13, 3))
@@ -43,6 +48,9 @@ class CTNet:
         self.z1 = with_threshold_input(self.z)
         self.y = softmax(self.z1 @ self.W2)
         return self.y
+
+    def error(self, y, t):
+        return cross_entropy(y, t)
 
     def backward(self, t):
         batch_size = t.shape[0]
@@ -64,7 +72,7 @@ class CTNet:
         losses = []
         for i in range(max_iteration):
             y = self.forward(x)
-            losses.append(cross_entropy(y, t))
+            losses.append(self.error(y, t))
             self.backward(t)
         return losses
 
