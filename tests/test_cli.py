@@ -45,7 +45,7 @@ def test_grade_a_folder_then_export(tmp_path: Path) -> None:
     assert list(rows[0]) == ["student_id", "assignment", "points", "max_points", "status",
                              "late_penalty", "adjustment", "grade"]
     assert {r["student_id"]: (r["points"], r["max_points"], r["status"]) for r in rows} == {
-        "correct_sum": ("39", "39", "graded"), "mistake_update_sign": ("34", "39", "graded"),
+        "correct_sum": ("39", "39", "graded"), "mistake_update_sign": ("37", "39", "graded"),
         "skeleton": ("0", "39", "graded"), "nobody": ("0", "39", "missing")}
     # Same submissions, same suite: nothing to do, identical export.
     again = grader("grade", "--assignment", "02_perceptron", "--submissions", str(submissions),

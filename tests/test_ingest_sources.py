@@ -140,7 +140,7 @@ def test_moodle_export(scratch_course: Course, tmp_path: Path) -> None:
     assert yamada.submitted_at == "2025-05-20T21:30:00+09:00"
 
     suzuki = results["s2601002"]
-    assert (suzuki.status, suzuki.points) == ("graded", 34)
+    assert (suzuki.status, suzuki.points) == ("graded", 37)
     assert warning_ids(suzuki) == ["reencoded", "reencoded", "reencoded", "late"]
     assert "cp932" in warning(suzuki, "reencoded")["message"]["en"] or \
         "shift_jis" in warning(suzuki, "reencoded")["message"]["en"]
@@ -234,7 +234,7 @@ def test_canvas_export(scratch_course: Course, tmp_path: Path) -> None:
     assert suzuki.duration < 30  # the demo's endless training did not run at import
 
     tanaka = results["s2602002"]
-    assert (tanaka.status, tanaka.points) == ("graded", 34)
+    assert (tanaka.status, tanaka.points) == ("graded", 37)
     assert warning_ids(tanaka) == ["renamed", "late_no_time"]
     assert tanaka.facts.late.lms_flag is True
     assert tanaka.facts.late.penalty == 0 and tanaka.facts.late.days_late is None
@@ -336,7 +336,7 @@ def test_folder_of_git_repositories_zips_and_encodings(scratch_course: Course,
     assert "git_after_deadline" in warning_ids(kato_result)
 
     ito_result = results["s2603011"]
-    assert (ito_result.status, ito_result.points) == ("graded", 34)
+    assert (ito_result.status, ito_result.points) == ("graded", 37)
     assert warning_ids(ito_result) == ["git_none_before_deadline", "id_mismatch", "late"]
     assert ito_result.facts.late.days_late == 2
     assert ito_result.facts.late.penalty == pytest.approx(7.8)

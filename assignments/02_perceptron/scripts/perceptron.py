@@ -29,9 +29,11 @@ class Perceptron:
         raise NotImplementedError("Perceptron.forward")
 
     def backward(self, g):
-        """上流の勾配 g (N, n_out) から逆伝播し、重みを更新する.
+        """上流の勾配 g (N, n_out) から誤差逆伝播法で勾配を求め、重みを更新する.
 
-        1. self.g_w = x.T @ g,  self.g_b = Σ_rows g   (N で割る流儀でもよい / or both / N)
+        1. self.g_w = x.T @ g,  self.g_b = Σ_rows g   (和 / batch sum)
+           両方を N で割った平均でもよい (スライド 004 「平均二乗誤差関数と逆伝播(2)」)
+           / or both divided by N (the batch mean): both earn full marks
         2. 前のノードへの勾配 g @ w.T を *更新前の* w で計算する
            (compute the gradient for the previous node with w *before* the update)
         3. w <- w - lr g_w,  b <- b - lr g_b
@@ -79,9 +81,12 @@ class Function1:
         raise NotImplementedError("Function1.forward")
 
     def backward(self, g):
-        """self.g_a = g x を求め、a を更新し、g a (更新前の a) を返す.
+        """self.g_a = g x を求め、a <- a - lr g_a と更新し、g a を返す.
 
-        Set self.g_a = g x, update a <- a - lr g_a, return g a with the old a.
+        返す g a の a は更新前の a でも、スライド 004 「計算グラフの一般化(4)」 のコードの
+        順のとおり更新後の a でもよい (どちらも満点)。
+        Set self.g_a = g x, update a <- a - lr g_a and return g a, with the old a or, in
+        the literal order of the slide's code, the new a (both earn full marks).
         """
         # TODO: 実装する / implement
         raise NotImplementedError("Function1.backward")

@@ -59,7 +59,9 @@ if __name__ == "__main__":
     import matplotlib.pyplot as plt
 
     x, t = load_data()  # TV (100 units) -> Sales
-    w, b, losses = fit(x, t, w=0.0, b=0.0, learning_rate=0.1, max_iteration=1000)
+    rng = np.random.default_rng()  # random start values, as on the slide
+    w, b, losses = fit(x, t, w=rng.standard_normal(), b=rng.standard_normal(),
+                       learning_rate=0.1, max_iteration=1000)
     print(f"w = {w:.6f}")
     print(f"b = {b:.6f}")
 

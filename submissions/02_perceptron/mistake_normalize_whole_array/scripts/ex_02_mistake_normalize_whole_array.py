@@ -17,13 +17,13 @@ def normalize_max(x):
 
 def normalize_min_max(x):
     """列ごとに [0, 1] へ / map each column to [0, 1]."""
-    low, high = np.min(x), np.max(x)
+    low, high = np.min(x, axis=0), np.max(x, axis=0)
     return (x - low) / (high - low)
 
 
 def standardize(x):
     """列ごとに平均 0、標準偏差 1 へ (np.std, ddof=0)."""
-    return (x - np.mean(x)) / np.std(x)
+    return (x - np.mean(x, axis=0)) / np.std(x, axis=0)
 
 
 class Scaler:
@@ -38,12 +38,12 @@ class Scaler:
 
     def fit(self, x):
         if self.method == "max":
-            self.shift, self.scale = 0.0, np.max(x)
+            self.shift, self.scale = np.zeros(x.shape[1]), np.max(x, axis=0)
         elif self.method == "min_max":
-            self.shift = np.min(x)
-            self.scale = np.max(x) - self.shift
+            self.shift = np.min(x, axis=0)
+            self.scale = np.max(x, axis=0) - self.shift
         else:
-            self.shift, self.scale = np.mean(x), np.std(x)
+            self.shift, self.scale = np.mean(x, axis=0), np.std(x, axis=0)
         return self
 
     def transform(self, x):

@@ -16,19 +16,28 @@ METHODS = ("max", "min_max", "standardize")
 
 
 def normalize_max(x):
-    """列ごとに最大値で割る / divide each column by its maximum (axis=0)."""
+    """列ごとに最大値で割った新しい配列を返す (x は書き換えない).
+
+    Return a new array: each column divided by its maximum (axis=0); x is left unchanged.
+    """
     # TODO: 実装する / implement
     raise NotImplementedError("normalize_max")
 
 
 def normalize_min_max(x):
-    """列ごとに (x - min) / (max - min) / per column (x - min) / (max - min)."""
+    """列ごとに (x - min) / (max - min) の新しい配列を返す (x は書き換えない).
+
+    Return a new array, per column (x - min) / (max - min); x is left unchanged.
+    """
     # TODO: 実装する / implement
     raise NotImplementedError("normalize_min_max")
 
 
 def standardize(x):
-    """列ごとに (x - mean) / std (np.std, ddof=0) / per column (x - mean) / std."""
+    """列ごとに (x - mean) / std (np.std, ddof=0) の新しい配列を返す (x は書き換えない).
+
+    Return a new array, per column (x - mean) / std (np.std, ddof=0); x is left unchanged.
+    """
     # TODO: 実装する / implement
     raise NotImplementedError("standardize")
 

@@ -57,8 +57,10 @@ def fit(x, t, w, b, learning_rate=0.1, max_iteration=100):
 def minimize_quadratic(x0, learning_rate=0.1, max_iteration=100):
     """f(x) = (x - 1)^2 を勾配法で最小化し (x, history) を返す.
 
-    更新式 x <- x - η (2x - 2)。history は [x0, x1, ..., x_max_iteration]。
-    Minimise f(x) = (x - 1)^2 with x <- x - η (2x - 2); history is [x0, x1, ...].
+    更新式 x <- x - η (2x - 2)。history は [x0, x1, ..., x_max_iteration]
+    (初期値 x0 を含み、長さ max_iteration + 1)。
+    Minimise f(x) = (x - 1)^2 with x <- x - η (2x - 2); history is
+    [x0, x1, ..., x_max_iteration] (it starts with x0; length max_iteration + 1).
     """
     # TODO: 実装する / implement
     raise NotImplementedError("minimize_quadratic")
@@ -76,7 +78,16 @@ if __name__ == "__main__":
     import matplotlib.pyplot as plt
 
     x, t = load_data()
-    w, b, losses = fit(x, t, w=0.0, b=0.0, learning_rate=0.1, max_iteration=1000)
+    # TODO: w, b の初期値 w0, b0 を決める。スライド 004 「一次関数のパラメータ推定(1)」 の
+    #       とおり乱数 (rng = np.random.default_rng() と rng.standard_normal()) にします。
+    #       0.0 のような固定値でも構いません (採点では、学習後の w, b を 1 回の実行の数字
+    #       ではなく最小二乗法の解と比べます)。
+    #       Choose the start values w0, b0: random, as on the slide (rng.standard_normal()),
+    #       or fixed such as 0.0 (grading compares the trained w, b with the least-squares
+    #       fit, not with one run's digits).
+    w0 = b0 = None
+    raise NotImplementedError("start_values")
+    w, b, losses = fit(x, t, w=w0, b=b0, learning_rate=0.1, max_iteration=1000)
     print(f"w = {w:.6f}")
     print(f"b = {b:.6f}")
 

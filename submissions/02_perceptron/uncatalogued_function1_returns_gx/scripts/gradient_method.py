@@ -1,0 +1,81 @@
+"""勾配法で y = w x + b を当てはめる / Fit y = w x + b by batch gradient descent.
+
+実行 / run:  uv run gradient_method.py   (scripts/ の中で / from scripts/)
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "advertising.csv"
+OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
+
+
+def predict(x, w, b):
+    """モデルの出力 y = w x + b を返す (x は 1 次元配列)."""
+    return w * x + b
+
+
+def mean_squared_error(y, t):
+    """平均二乗誤差 E = (1/n) Σ (y_i - t_i)^2 を float で返す."""
+    return float(np.mean((y - t) ** 2))
+
+
+def gradients(x, y, t):
+    """E の勾配 (g_w, g_b) を返す."""
+    diff = y - t
+    return 2 * np.mean(x * diff), 2 * np.mean(diff)
+
+
+def fit(x, t, w, b, learning_rate=0.1, max_iteration=100):
+    """勾配法で w, b を学習し (w, b, losses) を返す."""
+    losses = []
+    for _ in range(max_iteration):
+        y = predict(x, w, b)
+        losses.append(mean_squared_error(y, t))
+        g_w, g_b = gradients(x, y, t)
+        w = w - learning_rate * g_w
+        b = b - learning_rate * g_b
+    return w, b, losses
+
+
+def minimize_quadratic(x0, learning_rate=0.1, max_iteration=100):
+    """f(x) = (x - 1)^2 を勾配法で最小化し (x, history) を返す."""
+    x = x0
+    history = [x0]
+    for _ in range(max_iteration):
+        x = x - learning_rate * (2 * x - 2)
+        history.append(x)
+    return x, history
+
+
+def load_data():
+    """TV (100 単位) と Sales / TV (in hundreds) and Sales."""
+    table = np.genfromtxt(DATA, delimiter=",", names=True)
+    return table["TV"] / 100.0, table["Sales"]
+
+
+if __name__ == "__main__":
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x, t = load_data()
+    w, b, losses = fit(x, t, w=0.0, b=0.0, learning_rate=0.1, max_iteration=1000)
+    print(f"w = {w:.6f}")
+    print(f"b = {b:.6f}")
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.scatter(x, t, s=8, label="data")
+    grid = np.linspace(x.min(), x.max(), 100)
+    left.plot(grid, predict(grid, w, b), color="C1", label=f"y = {w:.3f} x + {b:.3f}")
+    left.set_xlabel("TV / 100")
+    left.set_ylabel("Sales")
+    left.legend()
+    right.plot(losses)
+    right.set_yscale("log")
+    right.set_xlabel("iteration")
+    right.set_ylabel("E")
+    fig.tight_layout()
+    OUTPUTS.mkdir(exist_ok=True)
+    fig.savefig(OUTPUTS / "gradient_method.png", dpi=80)
