@@ -152,11 +152,14 @@ def validate(name: str | None, course_dir: str | None) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "moodle", "canvas", "gradescope"]),
+@click.option("--format", "fmt", type=click.Choice(["csv", "moodle", "moodle-feedback", "canvas",
+                                                  "gradescope"]),
               default="csv", show_default=True,
               help="csv: one row per student and assignment; moodle: grading worksheet "
-                   "(one assignment); canvas: gradebook import CSV; gradescope: "
-                   "results.json per submission under --out (a folder).")
+                   "(one assignment); moodle-feedback: a zip of each student's report for "
+                   "Moodle's 'Upload multiple feedback files in a zip' (one assignment); "
+                   "canvas: gradebook import CSV; gradescope: results.json per submission "
+                   "under --out (a folder).")
 @click.option("--out", required=True, type=click.Path(), help="Output file (folder for "
               "gradescope).")
 @click.option("--db", help="Gradebook (default: reports/gradebook.sqlite).")
@@ -170,12 +173,19 @@ def validate(name: str | None, course_dir: str | None) -> None:
 def export(fmt: str, out: str, db: str | None, assignment: str | None, template: str | None,
            lang: str, course_dir: str | None) -> None:
     """Export current final grades (test points, late penalty, manual adjustments)."""
-    from grader.output.export import export as write_export
+    from grader.output.exporter import export as write_export
+    from grader.output.leaks import PublishRefused
 
-    db_path = _existing_gradebook(_course(course_dir), db)
-    rows = write_export(db_path, Path(out), fmt, assignment,
-                        template=Path(template) if template else None, lang=lang)
-    unit = "files" if fmt == "gradescope" else "rows"
+    course = _course(course_dir)
+    db_path = _existing_gradebook(course, db)
+    try:
+        rows = write_export(db_path, Path(out), fmt, assignment,
+                            template=Path(template) if template else None, lang=lang,
+                            course=course)
+    except PublishRefused as refused:
+        click.echo(str(refused), err=True)
+        sys.exit(1)
+    unit = {"gradescope": "files", "moodle-feedback": "student reports"}.get(fmt, "rows")
     click.echo(f"wrote {rows} {unit} to {out}")
 
 
@@ -231,13 +241,18 @@ def report(db: str | None, reports: str | None, lang: str, course_dir: str | Non
 def publish(db: str | None, out: str | None, lang: str, key_file: str | None,
             course_dir: str | None) -> None:
     """Write one folder per student (unguessable name) with only that student's page."""
+    from grader.output.leaks import PublishRefused
     from grader.output.publish import map_path, publish_from_gradebook
 
     course = _course(course_dir)
     db_path = _existing_gradebook(course, db)
     out_dir = _path(out, course.publish_dir)
-    published = publish_from_gradebook(db_path, out_dir, lang, course,
-                                       Path(key_file) if key_file else None)
+    try:
+        published = publish_from_gradebook(db_path, out_dir, lang, course,
+                                           Path(key_file) if key_file else None)
+    except PublishRefused as refused:
+        click.echo(str(refused), err=True)
+        sys.exit(1)
     click.echo(f"published {len(published)} student folder(s) in {out_dir}\n"
                f"folder map (keep it private): {map_path(out_dir)}")
 

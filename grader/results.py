@@ -10,7 +10,8 @@ Format versions (``FORMAT_VERSION``):
 1. first version; ingest facts in a free-form ``extra`` dict.
 2. ingest facts typed (:class:`IngestFacts`, key ``facts``); status ``disk`` (the
    fallback's scratch folder outgrew its limit); per test ``hints`` (recognised kinds of
-   difference) and ``hidden_detail`` (what only the instructor sees of a hidden test).
+   difference) and ``hidden_detail`` (what only the instructor sees of a hidden test);
+   status ``syntax_error`` (the test's file does not parse).
    Format 1 is read by moving ``extra`` into ``facts``.
 """
 
@@ -44,6 +45,9 @@ class Status(StrEnum):
     FAILED = "failed"
     NOT_IMPLEMENTED = "not_implemented"
     MISSING = "missing"
+    SYNTAX_ERROR = "syntax_error"
+    """The file the test needs does not parse (one banner on the report, not a message
+    per test)."""
     FORBIDDEN = "forbidden"
     MEMORY = "memory"
     DISK = "disk"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.output import export
+from grader.output import export, exporter
+from grader.output.downloads import write_downloads
 from grader.results import IngestFacts, Lateness
 from grader.adjustments import Adjustment
 from grader.gradebook import Gradebook
@@ -146,17 +147,17 @@ def test_export_from_the_gradebook(tmp_path: Path) -> None:
     with Gradebook(db) as book:
         for one in results:
             book.record(one)
-    assert export.export(db, tmp_path / "g.csv", "csv") == 5
-    assert export.export(db, tmp_path / "gs", "gradescope") == 4
+    assert exporter.export(db, tmp_path / "g.csv", "csv") == 5
+    assert exporter.export(db, tmp_path / "gs", "gradescope") == 4
     assert (tmp_path / "gs" / "a1" / "s1" / "results.json").is_file()
     with pytest.raises(export.ExportError, match="unknown export format"):
-        export.export(db, tmp_path / "x", "xlsx")
+        exporter.export(db, tmp_path / "x", "xlsx")
 
 
 def test_downloads_are_deterministic(tmp_path: Path) -> None:
     results, adjustments = sample()
-    first = export.write_downloads(results, adjustments, tmp_path / "one")
-    second = export.write_downloads(results, adjustments, tmp_path / "two")
+    first = write_downloads(results, adjustments, tmp_path / "one")
+    second = write_downloads(results, adjustments, tmp_path / "two")
     for (_, _, a), (_, _, b) in zip(first, second):
         if a.suffix == ".zip":
             names = zipfile.ZipFile(a).namelist()
@@ -164,3 +165,108 @@ def test_downloads_are_deterministic(tmp_path: Path) -> None:
             assert a.read_bytes() == b.read_bytes()
         elif "moodle" not in a.name:  # the worksheet carries the export time
             assert a.read_bytes() == b.read_bytes()
+
+
+# ----------------------------------------------------------------------------- safety
+
+HOSTILE_NAMES = ["=SUM(1+1)*cmd|'C calc'!A0", "@evil", "+1+1", "-2+3", "\tTab", "\rCR"]
+
+
+def hostile_class() -> list:
+    """Students whose LMS display names a spreadsheet would run, from a Moodle download."""
+    return [result(f"s{i}", (outcome("t.py::a", points=2.0),),
+                   facts=IngestFacts(student_name=name, source={"kind": "moodle",
+                                                                "lms_id": str(1000 + i),
+                                                                "lms_name": name}))
+            for i, name in enumerate(HOSTILE_NAMES)]
+
+
+def test_every_csv_neutralises_formulas_but_keeps_numbers_and_identifiers() -> None:
+    """OWASP CSV injection: a text cell starting with = + - @ tab or CR gets a leading '.
+    Numbers (a grade of -1.5) stay numbers, and LMS rows are matched by identifier."""
+    results = hostile_class()
+    adjustments = [Adjustment("s0", "a1", reason="=HYPERLINK(\"x\")", by="ta", points=-1.5)]
+    moodle = rows(export.moodle_text(results, adjustments, assignment="a1"))
+    canvas = rows(export.canvas_text(results, adjustments))
+    names = {row[1] for row in moodle[1:]} | {row[0] for row in canvas[2:]}
+    for name in HOSTILE_NAMES:
+        assert "'" + name in names
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for table in (moodle, canvas)
+                   for row in table for cell in row)
+    identifiers = {row[0] for row in moodle[1:]}
+    assert identifiers == {f"Participant {1000 + i}" for i in range(len(HOSTILE_NAMES))}
+    grades = {row[0]: row[4] for row in moodle[1:]}
+    assert grades["Participant 1000"] == "0.5"  # 2 - 1.5, a number
+    feedback = rows(export.moodle_text(results, adjustments, assignment="a1"))[1][9]
+    assert "=HYPERLINK" in feedback and not feedback.startswith("=")
+    from grader.output.tables import safe_cell
+    assert safe_cell("-1.5") == "-1.5" and safe_cell("-x") == "'-x" and safe_cell(3) == "3"
+
+
+# Moodle's importer (mod/assign/feedback/file/importziplib.php,
+# is_valid_filename_for_import): each path part is split on "_" into at most 5 pieces,
+# fullname_participantid_plugintype_pluginname_rest; a part with fewer than 4 pieces is
+# skipped; the second must be a participant id; the third and fourth name the plugin.
+def moodle_import(member: str, participants: set[int]) -> tuple[int, str, str] | None:
+    parts = member.split("/")
+    while parts:
+        info = parts.pop(0).split("_", 4)
+        if len(info) < 4 or not info[1].isdigit() or int(info[1]) not in participants:
+            continue
+        if (info[2], info[3]) != ("assignsubmission", "file"):
+            continue
+        rest = info[4] if len(info) > 4 else ""
+        return int(info[1]), info[0], "/".join([rest, *parts])
+    return None
+
+
+def test_moodle_feedback_zip_follows_moodles_importer(tmp_path: Path) -> None:
+    from grader.output.moodle import feedback_zip
+
+    results = hostile_class() + [result("yamada_taro", (outcome("t.py::a", points=2.0),),
+                                        facts=IngestFacts(student_name="山田_太郎",
+                                                          source={"lms_id": "2001"})),
+                                 result("no_lms", (outcome("t.py::a", points=2.0),))]
+    pages = {r.student_id: f"<html>{r.student_id}</html>" for r in results}
+    data, left_out = feedback_zip(results, pages, assignment="a1")
+    assert left_out == ["no_lms"]
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    participants = {1000 + i for i in range(len(HOSTILE_NAMES))} | {2001}
+    imported = {}
+    for member in archive.namelist():
+        found = moodle_import(member, participants)
+        assert found is not None, member
+        number, _, filename = found
+        assert filename == "/report.html" or filename == "report.html"
+        imported[number] = archive.read(member).decode()
+    assert imported[2001] == "<html>yamada_taro</html>"
+    assert "山田 太郎_2001_assignsubmission_file_/report.html" in archive.namelist()
+    assert len(imported) == len(results) - 1
+
+
+def test_moodle_feedback_from_a_worksheet_template(tmp_path: Path) -> None:
+    from grader.output.moodle import feedback_zip
+
+    template = tmp_path / "worksheet.csv"
+    template.write_text("Identifier,Full name,ID number,Email address,Grade\n"
+                        "Participant 31,Ken Ito,s1,ken@example.jp,\n", encoding="utf-8")
+    results = [result("s1", (outcome("t.py::a", points=2.0),))]
+    data, left_out = feedback_zip(results, {"s1": "<p>s1</p>"}, assignment="a1",
+                                  template=template)
+    assert left_out == []
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [
+        "Ken Ito_31_assignsubmission_file_/report.html"]
+
+
+def test_moodle_feedback_export_end_to_end(tmp_path: Path) -> None:
+    """The sample-class way: a gradebook, the CLI, a zip whose pages are the published
+    ones (student audience: no hidden output)."""
+    db = tmp_path / "gradebook.sqlite"
+    with Gradebook(db) as book:
+        for one in hostile_class():
+            book.record(one)
+    out = tmp_path / "feedback.zip"
+    count = exporter.export(db, out, "moodle-feedback", "a1", lang="ja")
+    assert count == len(HOSTILE_NAMES)
+    names = zipfile.ZipFile(out).namelist()
+    assert all(name.endswith("_assignsubmission_file_/report.html") for name in names)

@@ -17,7 +17,7 @@ from conftest import ROOT
 
 from grader.gradebook import SCHEMA_VERSION, Gradebook
 from grader.grades import grades
-from grader.output.export import export
+from grader.output.exporter import export
 from grader.output.report.render import render_from_gradebook
 from grader.paths import Course
 from grader.results import JobStatus, Status

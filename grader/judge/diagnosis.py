@@ -77,7 +77,7 @@ def timeout_error(seconds: float, stuck: dict | None) -> StudentTimeout:
 
 
 def crash_error(worker: Worker, error: BaseException, limits: Limits,
-                importing: str | None) -> StudentError:
+                importing: str | None, other_files: bool = True) -> StudentError:
     """What to tell the student about a worker that ended in the middle of a call."""
     code = worker.wait_exit(timeout=2.0)
     signal_number = worker.exit_signal()
@@ -97,6 +97,6 @@ def crash_error(worker: Worker, error: BaseException, limits: Limits,
     else:
         how = i18n.same("")
     if importing:
-        return StudentCrashed(i18n.message("student.import_crashed", module=importing,
-                                           how=how))
+        key = "student.import_crashed_others" if other_files else "student.import_crashed"
+        return StudentCrashed(i18n.message(key, module=importing, how=how))
     return StudentCrashed(i18n.message("student.crashed", how=how))

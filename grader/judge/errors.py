@@ -56,6 +56,12 @@ class StudentNotImplemented(StudentException):
     status = Status.NOT_IMPLEMENTED
 
 
+class StudentSyntaxError(StudentException):
+    """A file of the student's does not parse: the tests that need it cannot run."""
+
+    status = Status.SYNTAX_ERROR
+
+
 class StudentTimeout(StudentError):
     status = Status.TIMEOUT
 
@@ -108,7 +114,8 @@ def _plain_frames(frames: Any) -> list[dict]:
             and isinstance(frame.get("file"), str) and isinstance(frame.get("function"), str)]
 
 
-def error_from_report(info: dict, limits: Limits, label: str) -> StudentError:
+def error_from_report(info: dict, limits: Limits, label: str,
+                      other_files: bool = True) -> StudentError:
     """Turn the worker's description of an exception into the matching StudentError."""
     kind = info.get("kind", "exception")
     frames = _plain_frames(info.get("frames"))
@@ -121,11 +128,12 @@ def error_from_report(info: dict, limits: Limits, label: str) -> StudentError:
     syntax = info.get("syntax")
     if isinstance(syntax, dict) and isinstance(syntax.get("offset"), int) and \
             isinstance(syntax.get("text"), str):
-        message = i18n.message("student.syntax_error", file=str(syntax.get("file"))[:200],
+        key = "student.syntax_error_others" if other_files else "student.syntax_error"
+        message = i18n.message(key, file=str(syntax.get("file"))[:200],
                                line=syntax.get("line"), msg=str(syntax.get("msg"))[:500])
         offset = min(max(syntax["offset"] - 1, 0), 200)
         code = f"{syntax['text'][:200]}\n{' ' * offset}^" if syntax["text"] else ""
-        return StudentException(message, code, remote_type)
+        return StudentSyntaxError(message, code, remote_type)
     if kind == "not_implemented":
         function = frames[-1]["function"] if frames else label
         return StudentNotImplemented(i18n.message("student.not_implemented", where=function),

@@ -299,8 +299,9 @@ class JudgePlugin:
         message, hidden_detail = verdict.message, {}
         if isinstance(error, StudentError) and error.withheld and hidden:
             # The student's own text may carry the hidden inputs: masked for the student,
-            # whole for the instructor.
-            message, hidden_detail = error.withheld, verdict.message
+            # whole for the instructor (when masking changed anything).
+            message = error.withheld
+            hidden_detail = verdict.message if verdict.message != message else {}
         elif verdict.values is not None:
             if hidden:
                 hidden_detail = verdict.values

@@ -57,6 +57,12 @@ class StudentSession:
 
     # ------------------------------------------------------------------ state
     @property
+    def several_files(self) -> bool:
+        """The submission has more than one graded file (messages say "the others were
+        graded" only then)."""
+        return sum(1 for module in self.modules.values() if module) > 1
+
+    @property
     def worker(self) -> Worker | None:
         return self.workers.worker
 
@@ -170,7 +176,8 @@ class StudentSession:
                     if isinstance(changed, list) else []
                 if "error" in message:
                     error = message["error"] if isinstance(message["error"], dict) else {}
-                    raise error_from_report(error, self.limits, label)
+                    raise error_from_report(error, self.limits, label,
+                                            other_files=self.several_files)
                 return message.get("value")
         except TimeoutError:
             stuck = self.poison.timed_out(label, samples, op == "import",
@@ -180,7 +187,8 @@ class StudentSession:
             raise diagnosis.timeout_error(timeout, stuck) from None
         except (EOFError, ConnectionError, ProtocolError, OSError) as error:
             importing = fields.get("module", "") if op == "import" else None
-            crash = diagnosis.crash_error(worker, error, self.limits, importing)
+            crash = diagnosis.crash_error(worker, error, self.limits, importing,
+                                          self.several_files)
             self.events.append({"event": "crash", "code": worker.exit_code,
                                 "signal": worker.exit_signal(), "detail": str(error)[:200]})
             self.workers.discard(self.output)

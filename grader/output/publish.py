@@ -14,14 +14,16 @@ renames every folder. Keep it (and the gradebook) out of anything you publish.
 
 The instructor's map from student id to folder is written beside the output folder
 (``<out>.csv``), not inside it.
+
+Before anything is written, every page is scanned (``grader.output.leaks``) for
+literals of the hidden tests, paths of the grading machine and what hidden tests
+captured; one finding refuses the whole publication (``PublishRefused``, exit 1).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import os
 import secrets
 import shutil
@@ -32,6 +34,8 @@ from grader.adjustments import Adjustment
 from grader.grades import grades as compute_grades
 from grader.output.report import views
 from grader.output.report.render import by_student, environment, render_student, translator
+from grader.output.leaks import PublishRefused, find_leaks
+from grader.output.tables import write_csv
 from grader.results import JobResult
 
 KEY_NAME = "publish.key"
@@ -79,30 +83,41 @@ def is_folder_name(name: str) -> bool:
     return len(name) == FOLDER_CHARS and all(c in "0123456789abcdef" for c in name)
 
 
+def student_pages(results: list[JobResult], lang: str = "ja", *,
+                  adjustments: list[Adjustment] | None = None,
+                  catalogue: views.Catalogue | None = None) -> dict[str, str]:
+    """Student id -> the student's own page (the student audience), as published."""
+    env = environment()
+    t = translator(lang)
+    catalogue = catalogue or views.Catalogue()
+    grades = compute_grades(results, adjustments or [])
+    return {student_id: render_student(env, views.student_page(
+                student_id, own, grades, lang, "student", catalogue, t), lang)
+            for student_id, own in by_student(results).items()}
+
+
 def publish(results: list[JobResult], out_dir: Path, key: bytes, lang: str = "ja", *,
             adjustments: list[Adjustment] | None = None,
-            catalogue: views.Catalogue | None = None) -> list[Published]:
+            catalogue: views.Catalogue | None = None,
+            pages: dict[str, str] | None = None) -> list[Published]:
     """Write every student's folder; returns what was written, sorted by student id.
 
     Folders of earlier runs for students no longer in the results are removed (only
     folders whose name has the publish form), so the output holds exactly this run.
+    ``pages`` are the pages already rendered (and checked) by :func:`student_pages`.
     """
-    env = environment()
-    t = translator(lang)
-    adjustments = adjustments or []
-    catalogue = catalogue or views.Catalogue()
-    grades = compute_grades(results, adjustments)
+    if pages is None:
+        pages = student_pages(results, lang, adjustments=adjustments, catalogue=catalogue)
     out_dir.mkdir(parents=True, exist_ok=True)
     published = []
-    for student_id, own in by_student(results).items():
-        page = views.student_page(student_id, own, grades, lang, "student", catalogue, t)
+    for student_id, html in pages.items():
         folder = folder_name(key, student_id)
         target = out_dir / folder
         target.mkdir(exist_ok=True)
         for stale in target.iterdir():
             if stale.name != PAGE_NAME:
                 shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-        (target / PAGE_NAME).write_text(render_student(env, page, lang), encoding="utf-8")
+        (target / PAGE_NAME).write_text(html, encoding="utf-8")
         published.append(Published(student_id, folder, target / PAGE_NAME))
     current = {p.folder for p in published}
     for entry in out_dir.iterdir():
@@ -117,12 +132,8 @@ def map_path(out_dir: Path) -> Path:
 
 
 def folder_map(published: list[Published]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student_id", "folder", "page"])
-    for entry in published:
-        writer.writerow([entry.student_id, entry.folder, f"{entry.folder}/{PAGE_NAME}"])
-    return out.getvalue()
+    return write_csv([["student_id", "folder", "page"],
+                      *([e.student_id, e.folder, f"{e.folder}/{PAGE_NAME}"] for e in published)])
 
 
 def publish_from_gradebook(db_path: Path, out_dir: Path, lang: str = "ja",
@@ -134,5 +145,11 @@ def publish_from_gradebook(db_path: Path, out_dir: Path, lang: str = "ja",
     with Gradebook(db_path) as book:
         results, adjustments = book.current(), book.adjustments()
     key = load_or_create_key(key_file or key_path(db_path))
-    return publish(results, out_dir, key, lang, adjustments=adjustments,
-                   catalogue=load_catalogue(course, {r.assignment for r in results}))
+    pages = student_pages(results, lang, adjustments=adjustments,
+                          catalogue=load_catalogue(course, {r.assignment for r in results}))
+    leaks = find_leaks(pages, results, course,
+                       label=lambda student: f"{folder_name(key, student)}/{PAGE_NAME} "
+                                             f"({student})")
+    if leaks:
+        raise PublishRefused(leaks)  # nothing written: the previous publication stays
+    return publish(results, out_dir, key, lang, pages=pages)

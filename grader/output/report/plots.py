@@ -12,18 +12,44 @@ the SVG's user units; ``templates/_charts.html.j2`` turns them into markup (auto
 
 A curve artifact's series are either a list of y values (x = index) or, for fit plots,
 ``{"x": [...], "y": [...], "style": "points" | "line"}``.
+
+Layout rules, so that a chart always reads:
+
+* the legend is not drawn inside the plot (the template lists the lines under it);
+* the y label is written horizontally *above* the plot and the x label under the tick
+  labels, both cut to :data:`MAX_LABEL` characters; the left margin is as wide as the
+  longest y tick label, so labels never overlap ticks;
+* a logarithmic axis spans whole decades and has ticks at powers of ten only
+  (``Tick.exponent``: drawn as 10 with a superscript), every decade up to
+  :data:`MAX_DECADE_TICKS` ticks, else every second, third ... decade;
+* absurd values are cut (:func:`clip_limits`): values more than :data:`CLIP_DECADES`
+  decades beyond the *anchor* values (the reference's and other non-student series', or
+  the median magnitude when there are only student series), rounded out to a power of
+  ten, are drawn on the edge of the plot, and the chart says so (``Chart.cut_above`` /
+  ``cut_below``);
+* which series to draw is the caller's choice (``figures.pick_references`` keeps the
+  reference of the student's convention).
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 480.0, 300.0
-LEFT, RIGHT, TOP, BOTTOM = 62.0, 12.0, 12.0, 46.0
+TOP, RIGHT, BOTTOM = 26.0, 14.0, 44.0
+"""Margins around the plot: the y label sits above it, tick and x labels under it."""
+TICK_CHAR = 6.4
+"""Approximate width of a tick label's character (11 px digits), for the left margin."""
+MAX_LABEL = 64
+"""Axis labels longer than this are cut (the full text stays in the figure's caption)."""
 MAX_POINTS = 400
 """Points per drawn line; longer series are thinned (first and last kept)."""
+CLIP_DECADES = 6
+"""How far (in powers of ten) beyond the anchor values a chart still reaches."""
+MAX_DECADE_TICKS = 8
 
 
 @dataclass(frozen=True)
@@ -31,6 +57,8 @@ class Tick:
     at: float
     """Position along the axis, in SVG units."""
     label: str
+    exponent: str = ""
+    """For a power of ten on a log axis: ``label`` is "10" and this the superscript."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +88,16 @@ class Chart:
     """True when the y axis is logarithmic (the values span more than two decades)."""
     width: float = WIDTH
     height: float = HEIGHT
-    left: float = LEFT
+    left: float = 40.0
     top: float = TOP
     right: float = WIDTH - RIGHT
     bottom: float = HEIGHT - BOTTOM
+    cut_above: float | None = None
+    """The largest value drawn on the upper edge instead of where it is (None: none)."""
+    cut_below: float | None = None
+    """The smallest value drawn on the lower edge instead (None: none)."""
+    limit_above: float | None = None
+    limit_below: float | None = None
 
 
 @dataclass(frozen=True)
@@ -85,20 +119,21 @@ class Histogram:
     xticks: tuple[Tick, ...]
     yticks: tuple[Tick, ...]
     width: float = WIDTH
-    height: float = 220.0
-    left: float = 50.0
-    top: float = 10.0
+    height: float = 200.0
+    left: float = 34.0
+    top: float = 22.0
     right: float = WIDTH - RIGHT
-    bottom: float = 220.0 - 44.0
+    bottom: float = 200.0 - 40.0
 
 
 # ----------------------------------------------------------------------------- numbers
 
 
 def _finite(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    kind_of = type(value)  # not isinstance: a bool is no number here
+    if kind_of is not float and kind_of is not int:
         return None
-    number = float(value)
+    number = float(value)  # type: ignore[arg-type]
     return number if math.isfinite(number) else None
 
 
@@ -114,6 +149,21 @@ def label(value: float) -> str:
         return "0"
     text = f"{value:.3g}"
     return text.replace("e+0", "e+").replace("e-0", "e-")
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_label(value: float) -> str:
+    """``1e7`` -> ``10⁷`` for a power of ten (as in a note about the axis), else label()."""
+    exponent = math.log10(value) if value > 0 else 0.5
+    if abs(exponent - round(exponent)) < 1e-9:
+        return "10" + str(round(exponent)).translate(_SUPERSCRIPT)
+    return label(value)
+
+
+def short(text: str, limit: int = MAX_LABEL) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def linear_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -132,12 +182,19 @@ def linear_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def log_ticks(low: float, high: float) -> list[float]:
-    """Powers of ten in [low, high], every few decades when the range is wide."""
-    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
-    stride = max(1, math.ceil((last - first) / 8))
-    return [10.0 ** k for k in range(first, last + 1, stride)
-            if low * (1 - 1e-9) <= 10.0 ** k <= high * (1 + 1e-9)]
+def decades(low: float, high: float) -> tuple[int, int]:
+    """The whole decades [10^first, 10^last] around [low, high] (at least one decade)."""
+    first = math.floor(math.log10(low) + 1e-9)
+    last = math.ceil(math.log10(high) - 1e-9)
+    return first, max(last, first + 1)
+
+
+def log_ticks(low: float, high: float) -> list[int]:
+    """Exponents of the powers of ten to mark on a log axis over [low, high]: every
+    decade, or every few decades when more than MAX_DECADE_TICKS would be needed."""
+    first, last = decades(low, high)
+    stride = max(1, math.ceil((last - first) / (MAX_DECADE_TICKS - 1)))
+    return list(range(first, last + 1, stride))
 
 
 def _thin(points: list[tuple[float, float | None]]) -> list[tuple[float, float | None]]:
@@ -159,33 +216,90 @@ def _series_points(values: object) -> tuple[list[tuple[float, float | None]], bo
     return [], False
 
 
-def _kind(name: str) -> str:
+def kind(name: str) -> str:
     head = name.split(" ")[0].lower()
     return head if head in ("student", "reference") else "other"
 
 
-def _label(name: str, names: dict[str, str]) -> str:
-    """``reference (sum)`` -> ``参照解 (sum)`` when ``names`` translates ``reference``."""
-    if name in names:
-        return names[name]
-    head, _, rest = name.partition(" ")
-    return f"{names[head]} {rest}" if head in names and rest else name
+# ----------------------------------------------------------------------------- clipping
+
+
+def clip_limits(parsed: dict[str, list[tuple[float, float | None]]]
+                ) -> tuple[float, float | None]:
+    """(the largest magnitude drawn, the smallest positive value drawn on a log axis).
+
+    Anchored on the values of the series that are not the student's (the reference, the
+    data): a diverging student run never decides the range. With only student series,
+    the median magnitude is the anchor (a run that diverges late does not move it).
+    """
+    anchors = [y for name, points in parsed.items() if kind(name) != "student"
+               for _, y in points if y is not None]
+    if not anchors:
+        every = [abs(y) for points in parsed.values() for _, y in points if y]
+        anchors = [statistics.median(every)] if every else [1.0]
+    biggest = max(abs(a) for a in anchors) or 1.0
+    positive = [a for a in anchors if a > 0]
+    # Whole powers of ten, so that a cut line runs along a decade of a log axis.
+    high = 10.0 ** math.ceil(math.log10(biggest) + CLIP_DECADES - 1e-9)
+    low = 10.0 ** math.floor(math.log10(min(positive)) - CLIP_DECADES + 1e-9) \
+        if positive else None
+    return high, low
+
+
+def _clipped(parsed: dict[str, list[tuple[float, float | None]]]
+             ) -> tuple[dict[str, list[tuple[float, float | None]]], float | None, float,
+                        float | None, float | None]:
+    """The series with values beyond the limits moved onto them, and what was cut."""
+    high, low = clip_limits(parsed)
+    cut_above: float | None = None
+    cut_below: float | None = None
+    values = [y for points in parsed.values() for _, y in points if y is not None]
+    if not values:
+        return parsed, None, high, None, low
+    smallest, biggest = min(values), max(values)
+    drawn_range = [min(max(smallest, -high), high), min(max(biggest, -high), high)]
+    log = len(values) > 1 and spans_decades(drawn_range)
+    if -high <= smallest and biggest <= high and not (log and low is not None
+                                                      and smallest < low):
+        return parsed, None, high, None, low  # nothing to cut: the usual case
+    out: dict[str, list[tuple[float, float | None]]] = {}
+    for name, points in parsed.items():
+        kept: list[tuple[float, float | None]] = []
+        for x, y in points:
+            drawn = y
+            if y is not None and abs(y) > high:
+                cut_above = max(cut_above or 0.0, abs(y))
+                drawn = math.copysign(high, y)
+            elif y is not None and log and low is not None and y < low:
+                cut_below = y if cut_below is None else min(cut_below, y)
+                drawn = low
+            kept.append((x, drawn))
+        out[name] = kept
+    return out, cut_above, high, cut_below, low
 
 
 # ----------------------------------------------------------------------------- charts
+
+
+def _tick_width(tick: Tick) -> float:
+    return (len(tick.label) + 0.75 * len(tick.exponent)) * TICK_CHAR
 
 
 def curve_chart(series: dict[str, object], *, title: str, xlabel: str, ylabel: str,
                 names: dict[str, str] | None = None) -> Chart | None:
     """A line chart of the series (the student's against the reference), or None if empty.
 
-    ``names`` translates series labels (``student`` -> "your code"). The y axis is
-    logarithmic when every value is positive and they span more than two decades.
+    ``names`` maps series names to what the legend shows (``student`` -> "your code",
+    ``reference (sum)`` -> "reference (sum)" translated). The y axis is logarithmic when
+    every value is positive and they span more than two decades.
     """
     names = names or {}
-    parsed = {name: _series_points(values) for name, values in series.items()}
-    xs = [x for points, _ in parsed.values() for x, y in points if y is not None]
-    ys = [y for points, _ in parsed.values() for _, y in points if y is not None]
+    parsed_raw = {name: _series_points(values) for name, values in series.items()}
+    markers_of = {name: markers for name, (_, markers) in parsed_raw.items()}
+    parsed, cut_above, high, cut_below, low = _clipped(
+        {name: points for name, (points, _) in parsed_raw.items()})
+    xs = [x for points in parsed.values() for x, y in points if y is not None]
+    ys = [y for points in parsed.values() for _, y in points if y is not None]
     if not ys:
         return None
     log = spans_decades(ys)
@@ -193,27 +307,32 @@ def curve_chart(series: dict[str, object], *, title: str, xlabel: str, ylabel: s
     if x_high == x_low:
         x_low, x_high = x_low - 1, x_high + 1
     if log:
-        y_low, y_high = math.log10(min(ys)), math.log10(max(ys))
+        exponents = log_ticks(min(ys), max(ys))
+        y_low, y_high = float(exponents[0]), float(max(exponents[-1],
+                                                       decades(min(ys), max(ys))[1]))
+        yticks_values = [(float(k), "10", str(k).replace("-", "−")) for k in exponents]
     else:
         y_low, y_high = min(ys), max(ys)
-        if y_high == y_low:
-            pad = abs(y_low) * 0.1 or 1.0
-            y_low, y_high = y_low - pad, y_high + pad
-        else:
-            pad = (y_high - y_low) * 0.05
-            y_low, y_high = y_low - pad, y_high + pad
-    box_left, box_right, box_top, box_bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
+        pad = (y_high - y_low) * 0.05 if y_high != y_low else (abs(y_low) * 0.1 or 1.0)
+        y_low, y_high = y_low - pad, y_high + pad
+        yticks_values = [(v, label(v), "") for v in linear_ticks(y_low, y_high)]
+    ticks_text = [Tick(0.0, text, exponent) for _, text, exponent in yticks_values]
+    left = max(30.0, 12.0 + max(_tick_width(tick) for tick in ticks_text))
+    box_left, box_right, box_top, box_bottom = left, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
+
+    # Linear maps from data to SVG units: x' = x * x_scale + x_shift (same for y).
+    x_scale = (box_right - box_left) / (x_high - x_low)
+    x_shift = box_left - x_low * x_scale
+    y_scale = -(box_bottom - box_top) / ((y_high - y_low) or 1.0)
+    y_shift = box_bottom - y_low * y_scale
+    log10 = math.log10
 
     def sx(x: float) -> float:
-        return box_left + (x - x_low) / (x_high - x_low) * (box_right - box_left)
-
-    def sy(y: float) -> float:
-        value = math.log10(y) if log else y
-        span = (y_high - y_low) or 1.0
-        return box_bottom - (value - y_low) / span * (box_bottom - box_top)
+        return x * x_scale + x_shift
 
     lines: list[Line] = []
-    for name, (points, markers) in parsed.items():
+    for name, points in parsed.items():
+        markers = markers_of[name]
         segments: list[str] = []
         current: list[str] = []
         dots: list[tuple[float, float]] = []
@@ -223,25 +342,29 @@ def curve_chart(series: dict[str, object], *, title: str, xlabel: str, ylabel: s
                     segments.append(" ".join(current))
                 current = []
                 continue
+            svg_y = (log10(y) if log else y) * y_scale + y_shift
             if markers:
-                dots.append((round(sx(x), 1), round(sy(y), 1)))
+                dots.append((round(x * x_scale + x_shift, 1), round(svg_y, 1)))
             else:
-                current.append(f"{sx(x):.1f},{sy(y):.1f}")
+                current.append(f"{x * x_scale + x_shift:.1f},{svg_y:.1f}")
         if current:
             segments.append(" ".join(current))
         if segments or dots:
-            kind = _kind(name)
-            lines.append(Line(label=_label(name, names), kind=kind,
+            line_kind = kind(name)
+            lines.append(Line(label=names.get(name, name), kind=line_kind,
                               segments=tuple(segments), markers=markers, dots=tuple(dots),
-                              variant=min(3, sum(line.kind == kind for line in lines))))
+                              variant=min(3, sum(line.kind == line_kind for line in lines))))
     x_values = linear_ticks(x_low, x_high)
-    if all(float(x).is_integer() for x in xs):
+    if all(isinstance(values, list | tuple) for values in series.values()) \
+            or all(float(x).is_integer() for x in xs):  # indices: whole ticks only
         x_values = [x for x in x_values if float(x).is_integer()]
-    y_values = (log_ticks(10 ** y_low, 10 ** y_high) if log
-                else linear_ticks(y_low, y_high))
-    return Chart(title=title, xlabel=xlabel, ylabel=ylabel, lines=tuple(lines), log=log,
+    yticks = tuple(Tick(round(value * y_scale + y_shift, 1), text, exponent)
+                   for value, text, exponent in yticks_values)
+    return Chart(title=title, xlabel=short(xlabel), ylabel=short(ylabel), lines=tuple(lines),
+                 log=log, left=round(left, 1),
                  xticks=tuple(Tick(round(sx(x), 1), label(x)) for x in x_values),
-                 yticks=tuple(Tick(round(sy(y), 1), label(y)) for y in y_values))
+                 yticks=yticks, cut_above=cut_above, limit_above=high if cut_above else None,
+                 cut_below=cut_below, limit_below=low if cut_below is not None else None)
 
 
 def histogram(values: Sequence[float], maximum: float, *, title: str, xlabel: str,
@@ -254,23 +377,24 @@ def histogram(values: Sequence[float], maximum: float, *, title: str, xlabel: st
     for value in values:
         index = min(bins - 1, max(0, int(value / width))) if width else 0
         counts[index] += 1
-    chart = Histogram(title=title, xlabel=xlabel, ylabel=ylabel, bars=(), xticks=(),
-                      yticks=())
-    span_x = chart.right - chart.left
+    chart = Histogram(title=title, xlabel=short(xlabel), ylabel=short(ylabel), bars=(),
+                      xticks=(), yticks=())
     highest = max(counts) or 1
+    y_values = [v for v in linear_ticks(0, highest, min(highest, 5)) if float(v).is_integer()]
+    left = max(chart.left, 12.0 + max(len(label(v)) for v in y_values) * TICK_CHAR)
+    span_x = chart.right - left
     span_y = chart.bottom - chart.top
     bars = []
     for index, count in enumerate(counts):
         height = count / highest * span_y
-        bars.append(Bar(x=round(chart.left + index * span_x / bins + 1, 1),
+        bars.append(Bar(x=round(left + index * span_x / bins + 1, 1),
                         y=round(chart.bottom - height, 1),
                         width=round(span_x / bins - 2, 1), height=round(height, 1),
                         label=f"{label(index * width)}–{label((index + 1) * width)}",
                         count=count))
-    y_values = [v for v in linear_ticks(0, highest, min(highest, 5)) if float(v).is_integer()]
     return Histogram(
-        title=title, xlabel=xlabel, ylabel=ylabel, bars=tuple(bars),
-        xticks=tuple(Tick(round(chart.left + v / top * span_x, 1), label(v))
+        title=title, xlabel=chart.xlabel, ylabel=chart.ylabel, bars=tuple(bars), left=left,
+        xticks=tuple(Tick(round(left + v / top * span_x, 1), label(v))
                      for v in linear_ticks(0, top)),
         yticks=tuple(Tick(round(chart.bottom - v / highest * span_y, 1), label(v))
                      for v in y_values))

@@ -17,6 +17,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -28,6 +29,9 @@ from grader.output.report import dashboard, views
 from grader.paths import safe_name
 from grader.results import JobResult, JobStatus, Status
 
+if TYPE_CHECKING:
+    from grader.gradebook import Gradebook
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -36,14 +40,18 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         # select_autoescape() would not escape *.html.j2: list the extensions explicitly.
         autoescape=jinja2.select_autoescape(["html", "j2", "html.j2"], default=True),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        auto_reload=False)  # the templates do not change while a class is rendered
     # Our own static files, trusted: inlined as they are (escaping would break the CSS).
     env.globals["css"] = Markup((HERE / "static" / "report.css").read_text(encoding="utf-8"))
     env.globals["sort_js"] = Markup((HERE / "static" / "sort.js").read_text(encoding="utf-8"))
+    env.globals["filter_js"] = Markup((HERE / "static" / "filter.js").read_text(
+        encoding="utf-8"))
     env.globals["JobStatus"] = JobStatus
     env.globals["Status"] = Status
     env.filters["pts"] = format_points
     env.filters["signed"] = signed_points
+    env.filters["level"] = views.level_of
     return env
 
 
@@ -108,9 +116,15 @@ def render_student(env: jinja2.Environment, page: views.StudentPage, lang: str) 
 def render_reports(results: list[JobResult], out_dir: Path, lang: str = "ja", *,
                    adjustments: Iterable[Adjustment] = (),
                    catalogue: views.Catalogue | None = None,
-                   downloads: bool = True) -> Path:
-    """Write every student's page, the downloads and the dashboard; returns the dashboard."""
-    from grader.output import export
+                   downloads: bool = True,
+                   history: dict[tuple[str, str], tuple[views.Attempt, ...]] | None = None
+                   ) -> Path:
+    """Write every student's page, the downloads and the dashboard; returns the dashboard.
+
+    ``history`` maps (student, assignment) to the graded submissions of it, oldest first
+    (:func:`read_history`); a student page shows them when there are several.
+    """
+    from grader.output.downloads import write_downloads
 
     adjustments = list(adjustments)
     catalogue = catalogue or views.Catalogue()
@@ -121,12 +135,16 @@ def render_reports(results: list[JobResult], out_dir: Path, lang: str = "ja", *,
     pages_dir.mkdir(parents=True, exist_ok=True)
     for student_id, own in by_student(results).items():
         page = views.student_page(student_id, own, grades, lang, "instructor", catalogue, t,
-                                  dashboard_href="../index.html")
+                                  dashboard_href="../index.html",
+                                  history={r.assignment: history[(student_id, r.assignment)]
+                                           for r in own
+                                           if history and (student_id, r.assignment)
+                                           in history})
         (pages_dir / f"{safe_name(student_id)}.html").write_text(
             render_student(env, page, lang), encoding="utf-8")
     links: tuple[dashboard.Download, ...] = ()
     if downloads:
-        written = export.write_downloads(results, adjustments, out_dir / "downloads", lang)
+        written = write_downloads(results, adjustments, out_dir / "downloads", lang)
         links = tuple(dashboard.Download(label=t(key, **params), href=f"downloads/{path.name}")
                       for key, params, path in written)
     board = dashboard.dashboard(results, grades, lang, catalogue, t,
@@ -144,6 +162,37 @@ def render_from_gradebook(db_path: Path, out_dir: Path, lang: str = "ja",
 
     with Gradebook(db_path) as book:
         results, adjustments = book.current(), book.adjustments()
+        history = read_history(book)
     catalogue = load_catalogue(course, {r.assignment for r in results})
     return render_reports(results, out_dir, lang, adjustments=adjustments,
-                          catalogue=catalogue)
+                          catalogue=catalogue, history=history)
+
+
+def read_history(book: Gradebook) -> dict[tuple[str, str], tuple[views.Attempt, ...]]:
+    """(student, assignment) -> its graded submissions, oldest first, for the pairs with
+    more than one stored result (one cheap query finds them; only those are read).
+
+    A grader fault is not a submission (left out); grading the same files again (a new
+    test suite) keeps the latest grading of them.
+    """
+    pairs = book.db.execute(
+        "SELECT student_id, assignment FROM results WHERE status <> ? "
+        "GROUP BY assignment, student_id HAVING COUNT(*) > 1", (JobStatus.ERROR,)).fetchall()
+    history = {}
+    for student_id, assignment in pairs:
+        attempts: list[tuple[str, views.Attempt]] = []
+        for stored in book.history(assignment, student_id):
+            result = stored.result
+            if result.status == JobStatus.ERROR:
+                continue
+            attempt = views.Attempt(
+                graded_at=result.started_at or stored.recorded_at,
+                submitted_at=result.submitted_at or "", points=result.points,
+                max_points=result.max_points, current=stored.current)
+            if attempts and attempts[-1][0] == result.submission_hash:
+                attempts[-1] = (result.submission_hash, attempt)
+            else:
+                attempts.append((result.submission_hash, attempt))
+        if len(attempts) > 1:
+            history[(student_id, assignment)] = tuple(a for _, a in attempts)
+    return history

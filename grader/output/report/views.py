@@ -5,18 +5,23 @@ audiences: ``instructor`` (everything, with a link back to the dashboard) or ``s
 (what is published: no captured output or technical detail of hidden tests, since
 student code can print the hidden inputs it was given, no grader internals, nothing
 about any other student). The class page is built by ``dashboard``.
+
+A student page starts with what to fix: per assignment the score, one banner per file
+that could not be loaded, the failed tests grouped by cause (``causes``), the conventions
+recognised and, when there were several graded submissions, their history. The details
+follow: failed tests, the tests a banner covers (without repeating its message), and the
+passed tests collapsed.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader.grades import Grade
 from grader.i18n import Bilingual
-from grader.output.report import plots
+from grader.output.report import causes, figures
+from grader.output.report.figures import FigureView, text_in
 from grader.results import JobResult, JobStatus, Status, TestOutcome, sum_points
 
 MAX_OUTPUT_CHARS = 8_000
@@ -25,6 +30,8 @@ MAX_DISCUSSION_CHARS = 20_000
 AUDIENCES = ("instructor", "student")
 
 Translate = Callable[..., str]
+message_in = text_in
+"""The text of a bilingual message (or a plain string) in a language."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +59,6 @@ def capped(text: str | None, limit: int = MAX_OUTPUT_CHARS) -> Text | None:
 
 
 @dataclass(frozen=True)
-class FigureView:
-    title: str
-    chart: plots.Chart | None = None
-    image_uri: str | None = None
-
-
-@dataclass(frozen=True)
 class TestView:
     title: str
     test_id: str
@@ -74,6 +74,11 @@ class TestView:
     withheld: bool
     """Output or detail of a hidden test left out of a student's page."""
     figures: tuple[FigureView, ...]
+    anchor: str = ""
+    case: str = ""
+    """The parametrized case shown in the message (``max``), or ""."""
+    cases: int = 1
+    cases_passed: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,32 @@ class WarningView:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """One graded submission of an assignment (the gradebook's history)."""
+
+    graded_at: str
+    submitted_at: str
+    points: float
+    max_points: float
+    current: bool
+
+
+@dataclass(frozen=True)
+class FailureGroup:
+    """The failed tests of one cause, in the details (collapsed when there are many)."""
+
+    cause: causes.Cause
+    tests: tuple[TestView, ...]
+    open: bool
+    anchor: str
+
+
+OPEN_GROUP_MAX = 6
+"""A cause with more failed tests than this starts collapsed in the details (the summary
+line at the top links to it)."""
+
+
+@dataclass(frozen=True)
 class AssignmentView:
     name: str
     title: str
@@ -130,6 +161,21 @@ class AssignmentView:
     failed: int
     conventions: tuple[str, ...] = ()
     """The conventions recognised (each accepted by the slides), one sentence each."""
+    percent: int = 0
+    """Final grade in percent of the maximum (0 without a grade)."""
+    banners: tuple[causes.Banner, ...] = ()
+    causes: tuple[causes.Cause, ...] = ()
+    failing: tuple[TestView, ...] = ()
+    """Failed tests not covered by a banner, in the suite's order."""
+    blocked: tuple[TestView, ...] = ()
+    """Failed tests a banner explains (their message is the banner's)."""
+    passing: tuple[TestView, ...] = ()
+    passed_figures: tuple[FigureView, ...] = ()
+    """Figures of passed tests (shown open: the student's own figure is one)."""
+    history: tuple[Attempt, ...] = ()
+    """Earlier graded submissions and this one, oldest first (empty when only one)."""
+    groups: tuple[FailureGroup, ...] = ()
+    """``failing`` grouped by cause, in the order of ``causes``."""
 
 
 @dataclass(frozen=True)
@@ -151,50 +197,14 @@ class StudentPage:
 # ----------------------------------------------------------------------------- pieces
 
 
-def _image_uri(artifact: dict) -> str | None:
-    data = artifact.get("png_base64")
-    if not isinstance(data, str) or not data:
-        return None
-    try:
-        head = base64.b64decode(data[:16], validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return "data:image/png;base64," + data if head.startswith(b"\x89PNG") else None
-
-
-def _figures(outcome: TestOutcome, lang: str, t: Translate) -> tuple[FigureView, ...]:
-    names = {"student": t("report.series_student"), "reference": t("report.series_reference")}
-    figures = []
-    for artifact in outcome.artifacts:
-        title_value = artifact.get("title") or {}
-        title = (title_value.get(lang) or title_value.get("en") or artifact.get("name", "")) \
-            if isinstance(title_value, dict) else str(title_value)
-        if artifact.get("kind") == "curve" and isinstance(artifact.get("series"), dict):
-            chart = plots.curve_chart(artifact["series"], title=str(title),
-                                      xlabel=str(artifact.get("xlabel", "")),
-                                      ylabel=str(artifact.get("ylabel", "")), names=names)
-            if chart is not None:
-                figures.append(FigureView(title=str(title), chart=chart))
-        elif artifact.get("kind") == "image":
-            uri = _image_uri(artifact)
-            if uri:
-                figures.append(FigureView(title=str(title), image_uri=uri))
-    return tuple(figures)
-
-
-def message_in(value: object, lang: str) -> str:
-    """The text of a bilingual message (or a plain string) in ``lang``."""
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("en") or "")
-    return "" if value is None else str(value)
-
-
-def test_view(outcome: TestOutcome, lang: str, audience: str, t: Translate) -> TestView:
+def test_view(outcome: TestOutcome, lang: str, audience: str, t: Translate, *,
+              anchor: str = "", conventions: frozenset[str] = frozenset()) -> TestView:
     hide = audience == "student" and outcome.hidden
     failed = outcome.status != Status.PASSED
     details = capped(outcome.details) if failed and not hide else None
     output = capped(outcome.output) if not hide else None
-    message = message_in(outcome.message, lang) if failed else ""
+    case, message = causes.split_case(message_in(outcome.message, lang)) if failed \
+        else ("", "")
     if failed and not hide and outcome.hidden_detail:
         message += "\n" + message_in(outcome.hidden_detail, lang)
     return TestView(
@@ -207,7 +217,8 @@ def test_view(outcome: TestOutcome, lang: str, audience: str, t: Translate) -> T
                     if isinstance(n, dict) and n.get("key") != "convention"),
         details=details, output=output,
         withheld=hide and bool(outcome.output or (failed and outcome.details)),
-        figures=_figures(outcome, lang, t))
+        figures=figures.figures(outcome, lang, t, anchor or outcome.test_id, conventions),
+        anchor=anchor, case=case, cases=outcome.cases, cases_passed=outcome.cases_passed)
 
 
 def _late(grade: Grade) -> LateView | None:
@@ -225,8 +236,27 @@ def _event(event: dict) -> str:
     return ", ".join(f"{key}={value}" for key, value in event.items())
 
 
+def anchor_of(assignment: str) -> str:
+    return "a-" + "".join(c if c.isalnum() else "-" for c in assignment)
+
+
+LEVELS = (40, 60, 80, 100)
+"""Colour bands of a grade: lv0 under 40 %, lv1 under 60 %, lv2 under 80 %, lv3 under
+100 %, lv4 full marks (the dashboard's cells, the score on a student page)."""
+
+
+def level_of(percent: int) -> str:
+    return f"lv{sum(percent >= bound for bound in LEVELS)}"
+
+
+def percent_of(final: float | None, max_points: float) -> int:
+    """Whole percent, rounded down (99.6 % is not full marks)."""
+    return int(100 * (final or 0.0) / max_points + 1e-9) if max_points else 0
+
+
 def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
-                    catalogue: Catalogue, t: Translate) -> AssignmentView:
+                    catalogue: Catalogue, t: Translate,
+                    history: tuple[Attempt, ...] = ()) -> AssignmentView:
     instructor = audience == "instructor"
     if result.status == JobStatus.MISSING:
         note = t("report.no_submission")
@@ -237,11 +267,28 @@ def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
     error = (t("report.grader_error", error=result.error)
              if instructor and result.status == JobStatus.ERROR and result.error else "")
     title = catalogue.titles.get(result.assignment)
-    tests = tuple(test_view(o, lang, audience, t) for o in result.outcomes)
+    anchor = anchor_of(result.assignment)
+    conventions = frozenset(value for o in result.outcomes
+                            for value in figures.conventions_of(o))
+    tests = tuple(test_view(o, lang, audience, t, anchor=f"{anchor}-t{number}",
+                            conventions=conventions)
+                  for number, o in enumerate(result.outcomes))
+    banners, found, covered = causes.summarise(
+        [(o, v.title, v.anchor) for o, v in zip(result.outcomes, tests)], lang, t,
+        catalogue.mistakes.get(result.assignment, {}),
+        show_code=lambda o: instructor or not o.hidden)
+    if result.status == JobStatus.MISSING:
+        # Every test failed the same way, and the status note says why: no summary lines,
+        # the tests are listed as not run.
+        banners, found, covered = (), (), {o.test_id for o in result.outcomes}
+    by_anchor = {v.anchor: v for v in tests}
+    groups = tuple(FailureGroup(cause=c, tests=tuple(by_anchor[ref.anchor] for ref in c.tests),
+                                open=len(c.tests) <= OPEN_GROUP_MAX,
+                                anchor=f"{anchor}-c{number}")
+                   for number, c in enumerate(found))
     return AssignmentView(
         name=result.assignment, title=message_in(title, lang) if title else result.assignment,
-        anchor="a-" + "".join(c if c.isalnum() else "-" for c in result.assignment),
-        status=result.status, status_note=note, points=result.points,
+        anchor=anchor, status=result.status, status_note=note, points=result.points,
         max_points=result.max_points, final=grade.final, adjustment=grade.adjustment,
         late=_late(grade),
         adjustments=tuple(AdjustmentView(points=a.points,
@@ -262,7 +309,16 @@ def assignment_view(result: JobResult, grade: Grade, lang: str, audience: str,
         if instructor else (),
         tests=tests, passed=sum(v.status == Status.PASSED for v in tests),
         failed=sum(v.status != Status.PASSED for v in tests),
-        conventions=recognised_conventions(result, lang))
+        conventions=recognised_conventions(result, lang),
+        percent=percent_of(grade.final, result.max_points),
+        banners=banners, causes=found,
+        failing=tuple(v for v in tests
+                      if v.status != Status.PASSED and v.test_id not in covered),
+        blocked=tuple(v for v in tests if v.test_id in covered),
+        passing=tuple(v for v in tests if v.status == Status.PASSED),
+        passed_figures=tuple(f for v in tests if v.status == Status.PASSED
+                             for f in v.figures),
+        history=history if len(history) > 1 else (), groups=groups)
 
 
 def recognised_conventions(result: JobResult, lang: str) -> tuple[str, ...]:
@@ -271,22 +327,30 @@ def recognised_conventions(result: JobResult, lang: str) -> tuple[str, ...]:
     for outcome in result.outcomes:
         for note in outcome.notes:
             if isinstance(note, dict) and note.get("key") == "convention":
-                seen.setdefault(str(note.get("quantity")), message_in(note.get("message"),
-                                                                      lang))
+                text = message_in(note.get("message"), lang)
+                # One line per quantity; notes without one are told apart by their text.
+                seen.setdefault(str(note.get("quantity") or text), text)
     return tuple(seen.values())
 
 
 def student_page(student_id: str, results: list[JobResult], grades: dict, lang: str,
                  audience: str, catalogue: Catalogue, t: Translate,
-                 dashboard_href: str | None = None) -> StudentPage:
-    """One student's page; ``results`` must all belong to ``student_id``."""
+                 dashboard_href: str | None = None,
+                 history: dict[str, tuple[Attempt, ...]] | None = None) -> StudentPage:
+    """One student's page; ``results`` must all belong to ``student_id``.
+
+    ``history`` maps an assignment to the student's graded submissions of it (oldest
+    first), when the caller read them from the gradebook.
+    """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}")
     own = sorted(results, key=lambda r: r.assignment)
     if any(r.student_id != student_id for r in own):
         raise ValueError("a student page may only hold that student's results")
+    history = history or {}
     views = tuple(assignment_view(r, grades[(r.student_id, r.assignment)], lang, audience,
-                                  catalogue, t) for r in own)
+                                  catalogue, t, history.get(r.assignment, ()))
+                  for r in own)
     name = next((r.facts.student_name for r in own if r.facts.student_name), "")
     submitted = sorted(r.submitted_at or (r.facts.late.submitted_at if r.facts.late else "")
                        or "" for r in own)
