@@ -114,3 +114,12 @@ def test_an_array_changed_in_place_is_caught_on_a_laptop() -> None:
     with pytest.raises(CheckFailure) as raised:
         checks.call_keeping_arguments(relu_in_place, x.copy(), what="relu")
     assert raised.value.hints == ("input_changed",)
+
+
+def test_measured_numbers_stay_with_the_values() -> None:
+    """A factor or an offset measured from a hidden test's values could reveal its inputs:
+    the message names the kind, the number goes with the instructor-only values."""
+    found = failure(EXPECTED + 0.25)
+    assert "0.25" not in found.bilingual["en"] and "offset 0.25" in found.values["en"]
+    found = failure(EXPECTED * 3.7)
+    assert "3.7" not in found.bilingual["en"] and "factor 3.7" in found.values["en"]

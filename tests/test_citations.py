@@ -24,7 +24,7 @@ HEADINGS = tomllib.loads((ROOT / "docs" / "slide-headings.toml").read_text(encod
 SLIDES = ROOT.parent / "shared" / "slides"
 CITATION = re.compile(r"(\d{3})\s*「([^」]+)」")
 #: A mention of the slides that should carry a citation: "(スライド: ...)", "(slides: ...)".
-MENTION = re.compile(r"[(（](?:スライド|slides?)\s*[:：]\s*([^)）]*)[)）]")
+MENTION = re.compile(r"[(（](?:スライド|slides?)\s*[:：]\s*((?:「[^」]*」|[^)）「])*)[)）]")
 COURSE = Course(ROOT)
 ASSIGNMENTS = COURSE.assignment_names()
 

@@ -36,6 +36,7 @@ from checks import expect, label
 X = np.array([[1000, 1001], [-1000, -999]])
 W = [0.125, -2.5, 3.75]
 NAME = "secret-input-string"
+LABEL = "a label kept in a variable"
 
 
 def test_x(student):
@@ -51,7 +52,9 @@ def test_x(student):
     assert ("string", "secret-input-string") in found
     assert not any("shown" in text or "12345" in text for _, text in found)
     assert ("number", "0.5") not in found  # one significant digit
+    assert not any("label kept" in text for _, text in found)
     assert significant_digits("1000") == 1 and significant_digits("0.0123") == 3
+    assert significant_digits("30.0") == 1 and significant_digits("1001") == 4
 
 
 def test_visible_text_skips_markup_geometry_and_data() -> None:
@@ -70,6 +73,7 @@ def test_numbers_match_by_value_and_arrays_without_spaces() -> None:
     assert scan("p", "<p>got 1001.0</p>", secrets)
     assert scan("p", "<p>x = [1.5,2.5, 3.5]</p>", secrets)
     assert not scan("p", "<p>got 10010 and 1.5, 2.5</p>", secrets)
+    assert not scan("p", "<p>graded 2026-11-30T10:01</p>", [Secret("2026", "t.py:3", "number")])
 
 
 @pytest.mark.parametrize("assignment", assignments_with_samples())

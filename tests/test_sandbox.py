@@ -111,6 +111,13 @@ class Node:
         self.x = x
         return self.a * x
 
+def overflow():
+    import warnings
+    warnings.simplefilter("always")
+    np.exp(np.array([1000.0]))
+    print("my file is", __file__)
+    raise ValueError("cannot open " + __file__)
+
 def clip_in_place(x):
     x[x < 0] = 0
     return x
@@ -323,6 +330,19 @@ def test_a_function_that_timed_out_may_still_be_looked_up(session: StudentSessio
     assert double(np.ones(2)).tolist() == [2.0, 2.0]
     with pytest.raises(StudentTimeout, match="earlier test"):
         loop()
+
+
+def test_machine_paths_are_scrubbed_from_output_and_errors(session: StudentSession) -> None:
+    """A numpy warning names numpy's file; a print or an error names the student's file in
+    the scratch folder: students see neither the machine's nor the sandbox's layout."""
+    import sys
+
+    with pytest.raises(StudentException) as raised:
+        session.load("student").overflow()
+    output = session.take_output()
+    assert "RuntimeWarning: overflow" in output and "scripts/student.py" in output
+    for text in (output, raised.value.message["en"]):
+        assert sys.prefix not in text and "/submission" not in text and "nngrader" not in text
 
 
 def test_arrays_changed_in_place_are_reported(session: StudentSession) -> None:

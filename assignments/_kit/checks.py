@@ -122,14 +122,14 @@ HINTS: dict[str, tuple[str, str]] = {
                          "N で余分に割っていませんか。",
                          "Every value is exactly 1/N (N = {batch}) of the expected one. Is "
                          "there an extra division by the batch size N?"),
-    "factor": ("すべての値が期待の {factor} 倍です (定数倍のずれ)。係数や学習率の掛け方を"
+    "factor": ("すべての値が期待の同じ倍率になっています (定数倍のずれ)。係数や学習率の掛け方を"
                "確認してください。",
-               "Every value is {factor} times the expected one (a constant factor). Check "
-               "the coefficients and where the learning rate is applied."),
-    "offset": ("すべての値が期待から同じ量 ({offset}) だけずれています。定数項 (バイアスや "
-               "+1 など) を確認してください。",
-               "Every value is off by the same amount ({offset}). Check the constant terms "
-               "(the bias, a +1, ...)."),
+               "Every value is the expected one times the same factor (a constant factor). "
+               "Check the coefficients and where the learning rate is applied."),
+    "offset": ("すべての値が期待から同じ量だけずれています。定数項 (バイアスや +1 など) を"
+               "確認してください。",
+               "Every value is off by the same amount. Check the constant terms (the bias, "
+               "a +1, ...)."),
     "zeros": ("すべて 0 です。計算した値を代入・返却しているか確認してください。",
               "Every value is 0. Check that the computed value is stored and returned."),
     "tiny": ("差はごく小さい (相対誤差 {relative}) です。1e-7 のような小さな定数 (log の中の "
@@ -163,7 +163,7 @@ HINTS: dict[str, tuple[str, str]] = {
                 "It is computed per row (axis=1). Compute it per column (axis=0)."),
     "per_column": ("列ごと (axis=0) に計算しています。行ごと (axis=1) に計算してください。",
                    "It is computed per column (axis=0). Compute it per row (axis=1)."),
-    "input_changed": ("引数の配列を書き換えています (in-place)。入力は変更せず、新しい配列を"
+    "input_changed": ("引数の配列をその場で書き換えています。入力は変更せず、新しい配列を"
                       "作るか x.copy() を使ってください。",
                       "It changes the array it was given (in place). Leave the input as it "
                       "is: make a new array or use x.copy()."),
@@ -182,11 +182,18 @@ HINTS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Hint:
-    """A recognised kind of difference, explained in both languages."""
+    """A recognised kind of difference, explained in both languages.
+
+    ``detail_ja``/``detail_en`` hold numbers measured from the student's values (the
+    factor, the offset): they go with the expected and actual values, which a hidden
+    test shows to the instructor only (they could reveal its inputs).
+    """
 
     id: str
     ja: str
     en: str
+    detail_ja: str = ""
+    detail_en: str = ""
 
 
 def hint(hint_id: str, **params: Any) -> Hint:
@@ -214,14 +221,15 @@ def _nice(value: float) -> str:
 
 def _factor_hint(ratio: float, batch: int | None) -> Hint:
     for target, hint_id in ((-1.0, "sign"), (2.0, "factor_two"), (0.5, "factor_half")):
-        if math.isclose(ratio, target, rel_tol=1e-6):
+        if math.isclose(ratio, target, rel_tol=1e-4):
             return hint(hint_id)
     if batch and batch > 1:
-        if math.isclose(ratio, batch, rel_tol=1e-6):
+        if math.isclose(ratio, batch, rel_tol=1e-4):
             return hint("factor_batch", batch=batch)
-        if math.isclose(ratio, 1 / batch, rel_tol=1e-6):
+        if math.isclose(ratio, 1 / batch, rel_tol=1e-4):
             return hint("factor_inv_batch", batch=batch)
-    return hint("factor", factor=_nice(ratio))
+    return Hint("factor", *HINTS["factor"], detail_ja=f"倍率 {_nice(ratio)}",
+                detail_en=f"factor {_nice(ratio)}")
 
 
 def _places(indices: list[int], size: int) -> str:
@@ -323,11 +331,13 @@ def explain(result: np.ndarray, expected: np.ndarray, *, batch: int | None = Non
     scale = float(np.dot(flat_e, flat_e))
     if scale > 0:
         ratio = float(np.dot(flat_r, flat_e)) / scale
-        if abs(ratio) > 1e-12 and abs(ratio - 1.0) > 1e-3 and _matches(result, ratio * expected):
+        if abs(ratio) > 1e-12 and abs(ratio - 1.0) > 1e-3 and _matches(
+                result, ratio * expected, rtol=max(rtol, 1e-6), atol=max(atol, 1e-9)):
             return _factor_hint(ratio, batch)
     offset = flat_r - flat_e
     if flat_r.size > 1 and np.ptp(offset) <= 1e-9 * max(1.0, float(np.max(np.abs(flat_e)))):
-        return hint("offset", offset=_nice(float(offset[0])))
+        return Hint("offset", *HINTS["offset"], detail_ja=f"ずれ {_nice(float(offset[0]))}",
+                    detail_en=f"offset {_nice(float(offset[0]))}")
     return _localised(result, expected, rtol, atol)
 
 
@@ -427,6 +437,11 @@ def _fail(ja: str, en: str, found: list[Mistake], details: str = "", *,
     elif found_hint is not None:
         ja += "\nヒント: " + found_hint.ja
         en += "\nHint: " + found_hint.en
+        if found_hint.detail_en:
+            values_ja = f"{values_ja} ({found_hint.detail_ja})" if values_ja else \
+                found_hint.detail_ja
+            values_en = f"{values_en} ({found_hint.detail_en})" if values_en else \
+                found_hint.detail_en
     return CheckFailure(ja, en, details, [m.id for m in found],
                         hints=[found_hint.id] if found_hint and not found else [],
                         values_ja=values_ja, values_en=values_en)

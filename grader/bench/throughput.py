@@ -81,8 +81,10 @@ def make_class(course: Course, assignment: str, students: int, out: Path,
     groups: dict[str, list[Path]] = {"correct": [], "mistake": [], "infinite_loop": [],
                                      "other": []}
     for sample in samples:
+        # An uncatalogued mistake is a mistake for the mix: one wrong unit, the rest right.
+        name = sample.name.replace("uncatalogued_", "mistake_", 1)
         key = next((k for k in ("correct", "mistake", "infinite_loop")
-                    if sample.name.startswith(k)), "other")
+                    if name.startswith(k)), "other")
         groups[key].append(sample)
     weights: list[tuple[Path, float]] = []
     rest = 1.0 - sum(MIX[k] for k in MIX if groups[k])
@@ -347,7 +349,8 @@ def bench(course: Course, assignment: str, students: int, jobs: int,
                     f"python -m pytest runs the tests in this environment)")
             report["baseline"] = usual.summary()
             report["speedup_vs_baseline"] = round(usual.wall_s / ours.wall_s, 2)
-            behaved = [s for s, kind in kinds.items() if kind.startswith(("correct", "mistake"))]
+            behaved = [s for s, kind in kinds.items()
+                       if kind.startswith(("correct", "mistake", "uncatalogued"))]
             sample = behaved[:60]
             in_process = run_in_process(course, assignment, sample, work)
             if in_process:

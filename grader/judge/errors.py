@@ -114,6 +114,10 @@ def _plain_frames(frames: Any) -> list[dict]:
             and isinstance(frame.get("file"), str) and isinstance(frame.get("function"), str)]
 
 
+#: The worker's guards (grader/worker/guards.py), named in messages/<lang>.toml [guard].
+GUARDS = ("process", "socket", "signal", "input")
+
+
 def error_from_report(info: dict, limits: Limits, label: str,
                       other_files: bool = True) -> StudentError:
     """Turn the worker's description of an exception into the matching StudentError."""
@@ -150,9 +154,15 @@ def error_from_report(info: dict, limits: Limits, label: str,
         return StudentMemory(i18n.message("student.memory", limit=limits.memory_mb,
                                           where=where), details)
     if kind == "forbidden":
-        own_guard = text.endswith("is not allowed while grading") and len(text) < 120
+        guard = info.get("guard")
+        if isinstance(guard, dict) and guard.get("id") in GUARDS and \
+                isinstance(guard.get("what"), str):
+            # One of the worker's own guards: say which, in the student's language.
+            return StudentForbidden(i18n.message(
+                "student.forbidden_guard", what=guard["what"][:60],
+                why=i18n.message(f"guard.{guard['id']}")), details)
         return StudentForbidden(i18n.message("student.forbidden", message=text), details,
-                                None if own_guard else _withheld(remote_type, frames))
+                                _withheld(remote_type, frames))
     if kind == "poisoned":
         return StudentTimeout(i18n.message("student.timeout_earlier", label=label), details)
     if kind == "recursion":

@@ -72,7 +72,12 @@ class Leak:
 
 
 def significant_digits(number: str) -> int:
-    mantissa = re.split(r"[eE]", number.lstrip("+-"))[0]
+    """Of the value as Python prints it: ``30.0`` has one (it is 30), ``0.125`` three."""
+    try:
+        text = f"{float(number):.15g}"
+    except ValueError:
+        return 0
+    mantissa = re.split(r"[eE]", text.lstrip("+-"))[0]
     digits = mantissa.replace(".", "").lstrip("0")
     if "." not in mantissa:
         digits = digits.rstrip("0")
@@ -156,7 +161,9 @@ class _Literals(ast.NodeVisitor):
                 self.found.append(Secret(text, where, "number"))
         elif isinstance(node.value, str) and id(node) not in self.shown:
             text = node.value.strip()
-            if len(text) >= MIN_STRING and not text.isidentifier() and "\n" not in text:
+            # Data, not prose: a label kept in a variable has spaces ("dx = dout * y").
+            if len(text) >= MIN_STRING and not text.isidentifier() and not re.search(
+                    r"\s", text):
                 self.found.append(Secret(text, where, "string"))
 
 
@@ -180,9 +187,13 @@ def _public_text(assignment: Assignment) -> str:
     return "\n".join(texts)
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:\d{2}|Z)?)?")
+
+
 def _numbers_in(text: str) -> set[float]:
+    """The numbers written in ``text``, not counting dates and times (a year is no datum)."""
     found = set()
-    for token in _NUMBER.findall(text):
+    for token in _NUMBER.findall(_DATE.sub(" ", text)):
         try:
             found.add(float(token))
         except ValueError:
@@ -215,8 +226,7 @@ def machine_paths(course_root: Path) -> list[Secret]:
              str(Path(sys.executable).resolve().parent.parent)}
     found = [Secret(root, "the grading machine", "path") for root in sorted(roots)
              if len(root) > 4]
-    found += [Secret(prefix, "the grading machine", "path")
-              for prefix in ("/tmp/nngrader", "/submission/", "/opt/nngrader")]
+    found += [Secret("/tmp/nngrader", "the grading machine", "path")]
     return found
 
 

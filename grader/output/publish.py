@@ -85,14 +85,23 @@ def is_folder_name(name: str) -> bool:
 
 def student_pages(results: list[JobResult], lang: str = "ja", *,
                   adjustments: list[Adjustment] | None = None,
-                  catalogue: views.Catalogue | None = None) -> dict[str, str]:
-    """Student id -> the student's own page (the student audience), as published."""
+                  catalogue: views.Catalogue | None = None,
+                  history: dict[tuple[str, str], tuple[views.Attempt, ...]] | None = None
+                  ) -> dict[str, str]:
+    """Student id -> the student's own page (the student audience), as published.
+
+    ``history`` (grader.output.report.render.read_history) adds the student's earlier
+    graded submissions (times and scores: the student's own).
+    """
     env = environment()
     t = translator(lang)
     catalogue = catalogue or views.Catalogue()
     grades = compute_grades(results, adjustments or [])
+    history = history or {}
     return {student_id: render_student(env, views.student_page(
-                student_id, own, grades, lang, "student", catalogue, t), lang)
+                student_id, own, grades, lang, "student", catalogue, t,
+                history={r.assignment: history[(student_id, r.assignment)] for r in own
+                         if (student_id, r.assignment) in history}), lang)
             for student_id, own in by_student(results).items()}
 
 
@@ -140,13 +149,15 @@ def publish_from_gradebook(db_path: Path, out_dir: Path, lang: str = "ja",
                            course: object | None = None,
                            key_file: Path | None = None) -> list[Published]:
     from grader.gradebook import Gradebook
-    from grader.output.report.render import load_catalogue
+    from grader.output.report.render import load_catalogue, read_history
 
     with Gradebook(db_path) as book:
         results, adjustments = book.current(), book.adjustments()
+        history = read_history(book)
     key = load_or_create_key(key_file or key_path(db_path))
     pages = student_pages(results, lang, adjustments=adjustments,
-                          catalogue=load_catalogue(course, {r.assignment for r in results}))
+                          catalogue=load_catalogue(course, {r.assignment for r in results}),
+                          history=history)
     leaks = find_leaks(pages, results, course,
                        label=lambda student: f"{folder_name(key, student)}/{PAGE_NAME} "
                                              f"({student})")

@@ -7,6 +7,7 @@ runs; each reply to the judge carries what it collected (and how much it dropped
 from __future__ import annotations
 
 import io
+import os
 from typing import Any
 
 
@@ -64,3 +65,29 @@ class CappedBytes(io.RawIOBase):
         self.text.write(head.decode("utf-8", errors="replace"))
         self.text.dropped += len(view) - len(head)
         return len(view)
+
+
+class PathScrubber:
+    """Replaces the grading machine's paths in what the student's code prints or raises.
+
+    A warning from numpy names its file (``/venv/lib/python3.11/site-packages/numpy/...``)
+    and the student's own file by its path in the sandbox; the student may see their
+    output, the machine's layout is none of their business. The student's folder becomes
+    ``scripts/``, the scratch folder's other parts their own names, Python's folders
+    ``<python>``.
+    """
+
+    def __init__(self, student_root: str, python_roots: list[str]) -> None:
+        scratch = os.path.dirname(os.path.normpath(student_root))
+        pairs = [(os.path.normpath(student_root) + os.sep, "scripts/"),
+                 (scratch + os.sep, "")]
+        pairs += [(os.path.normpath(root) + os.sep, "<python>/")
+                  for root in python_roots if len(root) > 1]
+        # Longest first: a root inside another is replaced before the outer one.
+        self.pairs = sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for path, shown in self.pairs:
+            if path in text:
+                text = text.replace(path, shown)
+        return text

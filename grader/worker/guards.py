@@ -16,7 +16,16 @@ from typing import Any
 
 
 class ForbiddenOperation(PermissionError):
-    """Raised by the guards around process, socket and signal APIs."""
+    """Raised by the guards around process, socket, signal and keyboard APIs.
+
+    ``guard`` names which (``process``, ``socket``, ``signal``, ``input``) so that the
+    judge can say it in the student's language; ``what`` is the call, as code.
+    """
+
+    def __init__(self, guard: str, what: str) -> None:
+        super().__init__(f"{what} is not allowed while grading")
+        self.guard = guard
+        self.what = what
 
 
 class PoisonedFunction(Exception):
@@ -26,10 +35,10 @@ class PoisonedFunction(Exception):
         super().__init__(message)
 
 
-def forbidden(what: str) -> Callable[..., Any]:
+def forbidden(guard: str, what: str) -> Callable[..., Any]:
     """A replacement for an API that is refused while grading."""
     def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise ForbiddenOperation(f"{what} is not allowed while grading")
+        raise ForbiddenOperation(guard, what)
     return refuse
 
 
@@ -39,18 +48,18 @@ def install_guards() -> None:
                  "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe",
                  "spawnv", "spawnve", "spawnvp", "spawnvpe", "killpg"):
         if hasattr(os, name):
-            setattr(os, name, forbidden(f"os.{name}() (starting processes)"))
+            setattr(os, name, forbidden("process", f"os.{name}()"))
     real_kill = os.kill
 
     def kill(pid: int, sig: int) -> None:
         if pid not in (0, os.getpid()):
-            raise ForbiddenOperation("signalling other processes is not allowed while grading")
+            raise ForbiddenOperation("signal", "os.kill()")
         real_kill(pid, sig)
 
     os.kill = kill
-    socket.socket.__init__ = forbidden("opening a socket")  # type: ignore[method-assign]
+    socket.socket.__init__ = forbidden("socket", "socket.socket()")  # type: ignore[method-assign]
     import subprocess
-    subprocess.Popen.__init__ = forbidden("subprocess (starting processes)")  # type: ignore
+    subprocess.Popen.__init__ = forbidden("process", "subprocess.Popen()")  # type: ignore
 
 
 def _poison_stub(*args: Any, **kwargs: Any) -> Any:

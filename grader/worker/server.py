@@ -45,7 +45,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.worker import confine, studentops, watchdog
-from grader.worker.capture import CappedText
+from grader.worker.capture import CappedText, PathScrubber
 from grader.worker.codec import FORMAT_VERSION, Channel, Unencodable
 from grader.worker.guards import PoisonedFunction, apply_poison, forbidden, install_guards
 from grader.worker.studentops import argument_snapshot, changed_arguments
@@ -105,6 +105,8 @@ class Server:
         self.watch = threading.Condition()
         self.sampled: list[list[dict]] = []
         self.changed: list | None = None
+        self.scrub = PathScrubber(self.root, [sys.prefix, sys.base_prefix,
+                                              os.path.dirname(os.__file__)])
 
     # ------------------------------------------------------------------ handles
     def export(self, value: Any) -> dict:
@@ -170,7 +172,10 @@ class Server:
 
     def reply(self, request_id: int, **fields: Any) -> None:
         fields["id"] = request_id
-        fields["out"] = self.output.take()
+        fields["out"] = self.scrub(self.output.take())
+        error = fields.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            error["message"] = self.scrub(error["message"])
         try:
             self.send(fields)
         except Unencodable as error:
@@ -314,7 +319,7 @@ def run_worker(config: dict) -> None:
     os.chdir(config["cwd"])
     sys.path[:0] = [config["student_root"]]
     sys.argv = [os.path.join(config["student_root"], "__main__.py")]
-    builtins.input = forbidden("input() (there is no keyboard while grading)")
+    builtins.input = forbidden("input", "input()")
     server = Server(channel, config)
     channel.send({"hello": {"version": FORMAT_VERSION, "pid": os.getpid(),
                             "landlock": landlock, "seccomp": seccomp,

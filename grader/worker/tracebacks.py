@@ -63,6 +63,8 @@ def describe_exception(error: BaseException, student_root: str) -> dict:
     }
     if isinstance(error, SystemExit):
         info["message"] = _safe_str(error.code)
+    if isinstance(error, ForbiddenOperation):
+        info["guard"] = {"id": error.guard, "what": error.what}
     if isinstance(error, SyntaxError):
         info["syntax"] = {"file": os.path.basename(error.filename or ""),
                           "line": error.lineno or 0, "offset": error.offset or 0,
