@@ -169,6 +169,8 @@ class IngestFacts:
 
     discussion: str | None = None
     """The written 考察, for manual grading; never scored."""
+    answers: dict = field(default_factory=dict)
+    """The 考察 per question id of the manifest's [[questions]] (unanswered: absent)."""
     student_name: str | None = None
     """From the roster or the LMS export."""
     email: str | None = None
@@ -191,6 +193,8 @@ class IngestFacts:
         late = values.get("late")
         values["late"] = Lateness.from_dict(late) if isinstance(late, dict) else None
         values["source"] = dict(values.get("source") or {})
+        values["answers"] = {str(k): str(v) for k, v in dict(values.get("answers") or
+                                                             {}).items()}
         return cls(**values)
 
 

@@ -892,3 +892,61 @@ def expect_gradients(analytic: dict[str, Any], numerical: dict[str, Any], what: 
                 hints=[block_hint.id], values_ja=failure.values["ja"],
                 values_en=failure.values["en"]) from None
         raise
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG, or None when ``data`` is not one."""
+    if len(data) < 24 or not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _png_pixels(data: bytes) -> bytes:
+    """The PNG's decompressed image data (filter bytes included), or b"" if unreadable."""
+    import zlib
+
+    chunks, position = [], 8
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        if kind == b"IDAT":
+            chunks.append(data[position + 8:position + 8 + length])
+        position += 12 + length
+    try:
+        return zlib.decompress(b"".join(chunks))
+    except zlib.error:
+        return b""
+
+
+def expect_png(data: Any, what: Label, *, min_width: int = 300,
+               min_height: int = 200) -> tuple[int, int]:
+    """A figure the student's script saved is a real PNG of a sensible size with something
+    drawn on it (not one flat colour). Returns (width, height).
+    図が PNG で、十分な大きさがあり、何かが描かれていることを確かめます。
+    """
+    ja, en = _in(what, "ja"), _in(what, "en")
+    if data is None:
+        raise CheckFailure(f"{ja} が outputs/ に保存されていません。plt.savefig でファイルに"
+                           "保存してください。",
+                           f"{en} was not saved under outputs/. Save it with plt.savefig.")
+    size = png_size(bytes(data)) if isinstance(data, (bytes, bytearray)) else None
+    if size is None:
+        raise CheckFailure(f"{ja} が PNG 画像ではありません。", f"{en} is not a PNG image.")
+    width, height = size
+    expect(width >= min_width and height >= min_height,
+           f"{ja} が小さすぎます ({width}×{height} ピクセル、{min_width}×{min_height} 以上に"
+           "してください)。",
+           f"{en} is too small ({width}×{height} pixels; make it at least "
+           f"{min_width}×{min_height}).")
+    pixels = _png_pixels(bytes(data))
+    sample = pixels[::max(1, len(pixels) // 20000)]
+    expect(len(set(sample)) > 8,
+           f"{ja} に何も描かれていないようです (ほぼ一色です)。",
+           f"{en} seems empty (nearly one colour).")
+    return width, height

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from grader.ingest import late, names, notebook
+from grader.ingest.discussion import parse_answers
 from grader.ingest.decode import declare_utf8, decode_text
 from grader.ingest.roster import Roster
 from grader.ingest.sources import Intake
@@ -280,9 +281,15 @@ def describe_source(state: State) -> None:
     state.submission.source_info = info
 
 
+def collect_answers(state: State) -> None:
+    """The 考察 answers per question (the manifest's [[questions]]), for the TA's pages."""
+    state.submission.answers = parse_answers(state.submission.discussion,
+                                             state.assignment.questions)
+
+
 STEPS: tuple[Callable[[State], None], ...] = (
-    expand_archives, refuse_shadowing, match_files, report_ignored, assess_lateness,
-    describe_source)
+    expand_archives, refuse_shadowing, match_files, report_ignored, collect_answers,
+    assess_lateness, describe_source)
 
 
 def build(intake: Intake, assignment: Assignment, identity: Identity) -> Submission:

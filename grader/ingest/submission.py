@@ -23,6 +23,8 @@ class Submission:
     """Logical module -> module name to import (None when missing)."""
     warnings: list[dict] = field(default_factory=list)
     discussion: str | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+    """The 考察 answers per question id (grader.ingest.discussion)."""
     submitted_at: str | None = None
     source: str = ""
     """Where the files came from (a path, an archive, a commit), for people."""
@@ -58,7 +60,7 @@ class Submission:
         for name in self.files:  # the worker writes these into scripts/: plain names only
             if "/" in name or "\\" in name or name in ("", ".", ".."):
                 raise ValueError(f"graded file name {name!r} is not a plain file name")
-        facts = IngestFacts(discussion=self.discussion or None,
+        facts = IngestFacts(discussion=self.discussion or None, answers=dict(self.answers),
                             student_name=self.student_name or None,
                             email=self.student_email or None,
                             source=dict(self.source_info), late=self.late)

@@ -26,6 +26,9 @@ declared::
     hidden = true
     title = { ja = "...", en = "..." }
 
+    [[questions]]            # 考察 graded by hand, and [[figures]] to collect: see
+                             # grader/manifest/questions.py
+
     [[conventions]]          # a quantity the slides allow to be computed more than one way
     id = "batch"
     title = { ja = "...", en = "..." }
@@ -60,13 +63,15 @@ from pathlib import Path
 
 from grader.manifest.conventions import AcceptedConvention, Convention, conventions
 from grader.manifest.late import LatePolicy, late_policy
+from grader.manifest.questions import Figure, Question, figures, questions
 from grader.i18n import Bilingual
 from grader.manifest.schema import ExpectedFile, Limits, ManifestError, TestSpec, bilingual
 from grader.paths import AssignmentPaths, Course
 
-__all__ = ["AcceptedConvention", "Assignment", "Convention", "ExpectedFile", "LatePolicy",
-           "Limits", "ManifestError", "TestSpec", "check_against_collected",
-           "check_against_files", "load_assignment", "match_file", "suite_hash"]
+__all__ = ["AcceptedConvention", "Assignment", "Convention", "ExpectedFile", "Figure",
+           "LatePolicy", "Limits", "ManifestError", "Question", "TestSpec",
+           "check_against_collected", "check_against_files", "load_assignment", "match_file",
+           "suite_hash"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,10 @@ class Assignment:
     """Deadline and late policy, when the manifest sets a deadline."""
     conventions: tuple[Convention, ...] = ()
     """The conventions the slides allow (each earns full marks), recognised by the tests."""
+    questions: tuple[Question, ...] = ()
+    """Written questions (考察), graded by hand (see grader.manifest.questions)."""
+    figures: tuple[Figure, ...] = ()
+    """Figures the student's scripts make, collected for people to look at."""
 
     def convention(self, convention_id: str) -> Convention | None:
         return next((c for c in self.conventions if c.id == convention_id), None)
@@ -149,11 +158,13 @@ def load_assignment(course: Course, name: str) -> Assignment:
         limits = Limits.from_dict(raw.get("limits", {}))
     except (TypeError, ValueError) as error:
         raise ManifestError(f"{name}: [limits]: {error}") from None
+    asked = questions(name, raw.get("questions", []))
     return Assignment(name=name, paths=paths,
                       title=bilingual(info.get("title", name), f"{name} title"),
                       files=tuple(files), tests=tuple(tests), limits=limits, raw=raw,
                       late=late_policy(name, info, raw.get("late")),
-                      conventions=conventions(name, raw.get("conventions", [])))
+                      conventions=conventions(name, raw.get("conventions", [])),
+                      questions=asked, figures=figures(name, raw.get("figures", []), asked))
 
 
 def check_against_files(assignment: Assignment) -> list[str]:

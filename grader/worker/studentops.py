@@ -105,14 +105,24 @@ def changed_arguments(before: dict, args: list, kwargs: dict) -> list:
     return changed
 
 
+#: The skeleton's placeholder in file names the student renames (``ex_02_student_id.py``).
+TEMPLATE_ID = "student_id"
+
+
 def find_module_file(scripts_dir: str, name: str) -> str | None:
-    """``name.py``, else the single ``name_*.py`` (``ex_02`` -> ``ex_02_s1234567.py``)."""
+    """``name.py``, else the single ``name_*.py`` (``ex_02`` -> ``ex_02_s1234567.py``).
+
+    The skeleton left beside the renamed copy (``ex_02_student_id.py``) does not count,
+    as in grading, where only the submitted file is there; alone, it is the one.
+    """
     exact = os.path.join(scripts_dir, f"{name}.py")
     if os.path.isfile(exact):
         return exact
     matches = sorted(entry for entry in os.listdir(scripts_dir)
                      if entry.startswith(f"{name}_") and entry.endswith(".py"))
-    return os.path.join(scripts_dir, matches[0]) if len(matches) == 1 else None
+    renamed = [entry for entry in matches if entry != f"{name}_{TEMPLATE_ID}.py"]
+    chosen = renamed if renamed else matches
+    return os.path.join(scripts_dir, chosen[0]) if len(chosen) == 1 else None
 
 
 # ----------------------------------------------------------------------------- functions
