@@ -11,8 +11,8 @@ total (sum or mean over the patterns) passes (see TASK). The tests set the weigh
 import numpy as np
 
 from checks import (as_array, as_number, attempt, call_keeping_arguments, expect,
-                    expect_array, expect_gradients, expect_length, expect_number, label,
-                    numerical_gradient)
+                    expect_array, expect_gradients, expect_length, expect_number, expect_png,
+                    label, numerical_gradient)
 
 C = np.array([0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1], dtype=float)
 T = np.array([1, 1, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0], dtype=float)
@@ -267,3 +267,81 @@ def test_train(student):
                                   "CTNet.error(y, t)"))
         twin.backward(T_ONE_HOT.copy())
     expect_array(as_array(losses, what), expected, what)
+
+
+def _first_new_low(losses):
+    """An index k > 0 where losses[k] is below every earlier value (the middle one
+    preferred), or None: with ε between the two, E < ε happens first at k."""
+    order = sorted(range(1, len(losses)), key=lambda k: abs(k - len(losses) // 2))
+    return next((k for k in order if losses[k] < min(losses[:k])), None)
+
+
+def test_train_until(student):
+    """train_until はスライド 001 「機械学習のアルゴリズム algorithm」 の手順 2〜5 です
+    (あなたの forward, error, backward で確かめます)。E < ε になった回で、更新せずに止まります。
+
+    train_until stops as soon as E < ε, without updating in that iteration; otherwise it
+    runs max_iteration iterations (checked with your own forward, error and backward).
+    """
+    ct = student("ct_classifier")
+    weights = _weights(7, scale=0.5)
+    most = 8
+    twin = _net(ct, weights)
+    losses_own, weights_own = [], []
+    for _ in range(most + 1):  # the errors and the weights before each update
+        weights_own.append((np.array(twin.W1, dtype=float), np.array(twin.W2, dtype=float)))
+        losses_own.append(as_number(twin.error(twin.forward(X.copy()), T_ONE_HOT.copy()),
+                                    "CTNet.error(y, t)"))
+        twin.backward(T_ONE_HOT.copy())
+    if not np.all(np.isfinite(losses_own)):
+        return  # forward や error のテストが失敗を伝えます / their own tests report it
+    stop = _first_new_low(losses_own[:most])
+    # (ε, number of errors recorded, whether it stops because E < ε)
+    cases = [(min(losses_own) - abs(min(losses_own)) - 1.0, most, False)]
+    if stop is not None:
+        cases.insert(0, ((losses_own[stop] + min(losses_own[:stop])) / 2, stop + 1, True))
+    for epsilon, count, reached in cases:
+        net = _net(ct, weights)
+        what = label(f"CTNet.train_until(x, t, epsilon={epsilon:.6g}, max_iteration={most})"
+                     + (f" ({count} 回目の E が ε より小さい)" if reached else
+                        " (E < ε にならない)"),
+                     f"CTNet.train_until(x, t, epsilon={epsilon:.6g}, max_iteration={most})"
+                     + (f" (the E of iteration {count} is below ε)" if reached else
+                        " (E never gets below ε)"))
+        losses = as_array(call_keeping_arguments(net.train_until, X.copy(), T_ONE_HOT.copy(),
+                                                 epsilon, most, what=what), what)
+        expected = losses_own[:count]
+        if reached and losses.shape == (count - 1,) and np.allclose(losses, expected[:-1]):
+            expect(False, f"{what['ja']}: ε より小さくなった E が losses にありません。E を"
+                   "記録してから E < ε を確かめてください。",
+                   f"{what['en']}: the E below ε is missing from losses. Record E, then "
+                   "check E < ε.")
+        if reached and losses.shape == (most,) and count < most and \
+                np.allclose(losses[:count], expected):
+            expect(False, f"{what['ja']}: E < ε になっても止まっていません (最後まで "
+                   "くり返しています)。",
+                   f"{what['en']}: it does not stop when E < ε (it runs every iteration).")
+        expect_array(losses, expected, what)
+        after = weights_own[count - 1] if reached else weights_own[most]
+        for index, name in ((1, "W2"), (0, "W1")):
+            expect_array(getattr(net, name), after[index], label(
+                f"train_until の後の CTNet.{name} (E < ε になった重みのまま。止まった後に"
+                "更新しない)" if reached else
+                f"train_until の後の CTNet.{name} ({most} 回更新した重み)",
+                f"CTNet.{name} after train_until (the weights whose E was below ε: no "
+                "update after the stop)" if reached else
+                f"CTNet.{name} after train_until (after {most} updates)"))
+
+
+def test_plot_training(student):
+    """plot_training が outputs/ct_training.png に図を保存するか (図の中身は TA が見ます)。
+
+    Does plot_training save a figure as outputs/ct_training.png? (TAs look at it.)
+    """
+    ct = student("ct_classifier")
+    losses = [0.9, 0.5, 0.3, 0.12, 0.06, 0.03, 0.015]
+    ct.plot_training(losses, 0.02, {"ct_train": 1.0, "ct_test": 0.925})
+    expect_png(student.read_output("ct_training.png"),
+               label("plot_training(losses, 0.02, accuracies) の図 outputs/ct_training.png",
+                     "The figure outputs/ct_training.png of plot_training(losses, 0.02, "
+                     "accuracies)"))

@@ -9,12 +9,14 @@ Numerically fragile inputs (large softmax inputs, zero probabilities) have their
 tests, so the points say which safeguard is missing; the large-input test calls softmax
 one row at a time and compares it with your own softmax of the shifted row, so it judges
 the overflow safeguard only (a softmax wrong on ordinary batches loses test_softmax).
+plot_training draws a run of the reference (so only the plotting is judged) and its
+figure is checked with expect_png and shown in the report.
 """
 
 import numpy as np
 
 from checks import (Mistake, as_array, as_number, call_keeping_arguments, expect, expect_array,
-                    expect_number, label)
+                    expect_number, expect_png, label)
 
 
 def _mistake(mistakes, mistake_id):
@@ -150,3 +152,28 @@ def test_squared_error(student, reference):
                       what)
     if _accepted_total(value, mean, len(y), rtol=1e-7) is None:
         expect_number(value, _closer(value, mean, len(y)), what, rtol=1e-7)
+
+
+def test_plot_training(student, reference, artifacts, mistakes):
+    """plot_training saves outputs/ct_training.png: a real PNG of a sensible size with
+    something drawn on it. The data are a run of the reference on ct_train (made here,
+    so only the plotting is judged); the report shows the figure to the TA."""
+    ct, ref = student("ct_classifier"), reference("ct_classifier")
+    x, t = ref.load_data("ct_train")
+    x_test, t_test = ref.load_data("ct_test")
+    net = ref.CTNet(np.random.default_rng(4), learning_rate=1.0)
+    epsilon = 0.05
+    losses = [float(value) for value in net.train_until(x, t, epsilon, 300)]
+    accuracies = {"ct_train": float(net.accuracy(x, t)),
+                  "ct_test": float(net.accuracy(x_test, t_test))}
+    ct.plot_training(losses, epsilon, accuracies)
+    what = label("plot_training の図 outputs/ct_training.png",
+                 "plot_training's figure outputs/ct_training.png")
+    png = student.read_output("ct_training.png")
+    expect(png is not None,
+           f"{what['ja']} が保存されていません。",
+           f"{what['en']} was not saved.", _mistake(mistakes, "ct_figure_not_in_outputs"))
+    artifacts.image("ct_training.png", png, title={
+        "ja": "あなたの plot_training が描いた図 (データは参照解の学習の記録)",
+        "en": "The figure your plot_training drew (the data: a run of the reference)"})
+    expect_png(png, what)

@@ -19,6 +19,10 @@ student's random draws, and judges one unit:
   times off (factor_batch), whatever the reference chose.
 * test_backward_update, test_predict_accuracy, test_train: the student's own gradients,
   forward and components are the yardstick, so their mistakes cost once.
+* test_train_until: the stopping rule of 001 「機械学習のアルゴリズム algorithm」 (E < ε),
+  judged against a run of the student's own forward, error and backward (ε is chosen
+  from that run, so it is compared with the student's own E, sum or mean): what it
+  records, when it stops, that nothing is updated after the stop.
 """
 
 import contextlib
@@ -418,3 +422,81 @@ def _learning_curves(ct, x, t, artifacts, iterations=100):
                     title={"ja": "学習曲線 (ct_train の誤差 E、あなたの組み合わせで)",
                            "en": "Training curve (the error E on ct_train, in your convention)"},
                     ylabel="E")
+
+
+# ----------------------------------------------------------------------------- stopping rule
+
+
+def _stopping_point(errors):
+    """(ε, k): E < ε happens first at iteration k (a new low, the middle one preferred),
+    ε halfway between errors[k] and the lowest error before it; None when there is none."""
+    middle = len(errors) // 2
+    for k in sorted(range(1, len(errors)), key=lambda i: (abs(i - middle), i)):
+        lowest = min(errors[:k])
+        if errors[k] < lowest:
+            return (errors[k] + lowest) / 2, k
+    return None
+
+
+def _own_run(ct, W1, W2, lr, x, t, iterations):
+    """Your forward, error and backward, `iterations` + 1 times: the error before each
+    update and the weights before each update (the last entry: after them all)."""
+    twin = _student_net(ct, W1, W2, lr)
+    errors, states = [], []
+    for _ in range(iterations + 1):
+        states.append((np.array(as_array(twin.W1, "CTNet.W1")),
+                       np.array(as_array(twin.W2, "CTNet.W2"))))
+        y = twin.forward(x.copy())
+        errors.append(as_number(twin.error(y, t.copy()), "CTNet.error(y, t)"))
+        twin.backward(t.copy())
+    return errors, states
+
+
+def test_train_until(student, reference, mistakes):
+    """train_until (001 「機械学習のアルゴリズム algorithm」, steps 2-5) on ct_train: once
+    with an ε that the error gets below in the middle of the run, once with one it never
+    reaches. The yardstick is your own forward, error and backward (the reference's
+    helpers inside when yours give no finite errors), so ε is compared with your own E
+    (sum or mean) and only the loop is judged: what it records, when it stops, and that
+    it does not update after the stop."""
+    ct, ref = student("ct_classifier"), reference("ct_classifier")
+    x, t = ref.load_data("ct_train")
+    W1, W2 = _weights(26, scale=0.5)
+    most, lr = 12, 0.1
+    errors, states = _own_run(ct, W1, W2, lr, x, t, most)
+    borrowed = not np.all(np.isfinite(errors))
+
+    def helpers():
+        return _reference_helpers(ct, ref) if borrowed else contextlib.nullcontext()
+
+    if borrowed:
+        with helpers():
+            errors, states = _own_run(ct, W1, W2, lr, x, t, most)
+    cases = [(min(errors) - abs(min(errors)) - 1.0, most, False)]
+    point = _stopping_point(errors[:most])
+    if point is not None:
+        cases.insert(0, (point[0], point[1] + 1, True))
+    for epsilon, count, reached in cases:
+        what = label("CTNet.train_until(x, t, epsilon, max_iteration) "
+                     + ("(途中で E < ε になる)" if reached else "(E < ε にならない)"),
+                     "CTNet.train_until(x, t, epsilon, max_iteration) "
+                     + ("(E gets below ε on the way)" if reached else "(E never below ε)"))
+        net = _student_net(ct, W1, W2, lr)
+        with helpers():
+            losses = call_keeping_arguments(net.train_until, x.copy(), t.copy(), epsilon, most,
+                                            what=what)
+        expect_array(as_array(losses, what), errors[:count], what, rtol=1e-7, atol=1e-12,
+                     mistakes=[(_mistake(mistakes, "ct_until_last_missing"), errors[:count - 1]),
+                               (_mistake(mistakes, "ct_until_no_stop"), errors[:most])]
+                     if reached else [])
+        after = states[count - 1] if reached else states[most]
+        beyond = [(_mistake(mistakes, "ct_until_update_after_stop"), states[count])] \
+            if reached else []
+        for index, name in ((1, "W2"), (0, "W1")):
+            expect_array(getattr(net, name), after[index], label(
+                f"train_until の後の CTNet.{name} "
+                + ("(E < ε になった重みのまま)" if reached else "(最大回数まで更新した重み)"),
+                f"CTNet.{name} after train_until "
+                + ("(the weights whose E was below ε)" if reached else
+                   "(after max_iteration updates)")), rtol=1e-7,
+                mistakes=[(mistake, value[index]) for mistake, value in beyond])

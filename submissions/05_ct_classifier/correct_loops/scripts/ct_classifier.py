@@ -170,6 +170,22 @@ class CTNet:
             self.backward(t)
         return losses
 
+    def train_until(self, x, t, epsilon, max_iteration):
+        """スライドのアルゴリズムの手順 2〜5 (E < ε で終了)."""
+        losses = []
+        k = 0
+        while True:
+            if k == max_iteration:
+                break
+            y = self.forward(x)                # 手順 2
+            E = cross_entropy(y, t)            # 手順 3
+            losses.append(E)
+            if E < epsilon:                    # 手順 4
+                break
+            self.backward(t)                   # 手順 4, 5
+            k = k + 1
+        return losses
+
 
 def load_data(name):
     """data/<name>.csv -> x (N, 12) の画素, t (N, 2) の one-hot (列 0 = C, 列 1 = T).
@@ -180,6 +196,23 @@ def load_data(name):
     x = table[:, :12]
     t = np.eye(2)[table[:, 12].astype(int)]
     return x, t
+
+
+def plot_training(losses, epsilon, accuracies, file_name="ct_training.png"):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    left.plot(losses)
+    left.axhline(epsilon, color="red", linestyle="--")
+    left.set_xlabel("iteration")
+    left.set_ylabel("E")
+    right.bar(list(accuracies.keys()), list(accuracies.values()))
+    right.set_ylim(0, 1)
+    right.set_ylabel("accuracy")
+    fig.savefig(OUTPUTS / file_name)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

@@ -113,6 +113,17 @@ class CTNet:
             self.backward(t)
         return losses
 
+    def train_until(self, x, t, epsilon, max_iteration):
+        """機械学習のアルゴリズム: E < ε なら終了、そうでなければ勾配を求めて更新."""
+        losses = []
+        for k in range(max_iteration):
+            E = self.error(self.forward(x), t)
+            losses.append(E)
+            if E < epsilon:
+                break
+            self.backward(t)
+        return losses
+
 
 def load_data(name):
     """data/<name>.csv -> x (N, 12) の画素, t (N, 2) の one-hot (列 0 = C, 列 1 = T).
@@ -123,6 +134,23 @@ def load_data(name):
     x = table[:, :12]
     t = np.eye(2)[table[:, 12].astype(int)]
     return x, t
+
+
+def plot_training(losses, epsilon, accuracies, file_name="ct_training.png"):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    left.plot(losses)
+    left.axhline(epsilon, color="red", linestyle="--")
+    left.set_xlabel("iteration")
+    left.set_ylabel("E")
+    right.bar(list(accuracies.keys()), list(accuracies.values()))
+    right.set_ylim(0, 1)
+    right.set_ylabel("accuracy")
+    fig.savefig(OUTPUTS / file_name)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

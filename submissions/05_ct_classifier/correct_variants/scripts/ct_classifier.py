@@ -5,10 +5,16 @@
 - in-place updates (self.W2 -= ...), after computing everything that needs the old W2;
 - predict returns float labels, accuracy a numpy float, train a numpy array;
 - the squared error averaged per pattern with np.mean, train recording cross_entropy
-  itself (the same as error).
+  itself (the same as error);
+- train_until as a while loop returning a numpy array, plot_training with pyplot's
+  state (plt.subplot, plt.savefig).
 """
 
+from pathlib import Path
+
 import numpy as np
+
+OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
 
 DELTA = 1e-7
 
@@ -75,3 +81,30 @@ class CTNet:
             history.append(cross_entropy(self.forward(x), t))
             self.backward(t)
         return np.array(history)
+
+    def train_until(self, x, t, epsilon, max_iteration):
+        history, k = [], 0
+        while k < max_iteration:
+            e = self.error(self.forward(x), t)
+            history.append(e)
+            if e < epsilon:          # 手順 4: E < ε なら終了
+                return np.array(history)
+            self.backward(t)
+            k += 1
+        return np.array(history)
+
+
+def plot_training(losses, epsilon, accuracies, file_name="ct_training.png"):
+    import matplotlib.pyplot as plt
+
+    plt.figure(figsize=(8, 4))
+    plt.subplot(1, 2, 1)
+    plt.plot(range(len(losses)), losses, label="E")
+    plt.plot([0, len(losses) - 1], [epsilon, epsilon], "r:", label="epsilon")
+    plt.legend()
+    plt.subplot(1, 2, 2)
+    names = sorted(accuracies)
+    plt.bar(range(len(names)), [accuracies[n] for n in names], tick_label=names)
+    OUTPUTS.mkdir(parents=True, exist_ok=True)
+    plt.savefig(str(OUTPUTS / file_name), dpi=72)
+    plt.close()

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
 
 PATTERN_C = np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0], [0, 1, 1]], dtype=float)
 PATTERN_T = np.array([[1, 1, 1], [0, 1, 0], [0, 1, 0], [0, 1, 0]], dtype=float)
@@ -76,10 +77,37 @@ class CTNet:
             self.backward(t)
         return losses
 
+    def train_until(self, x, t, epsilon, max_iteration):
+        losses = []
+        for _ in range(max_iteration):
+            y = self.forward(x)
+            losses.append(self.error(y, t))
+            if losses[-1] < epsilon:
+                break
+            self.backward(t)
+        return losses
+
 
 def load_data(name):
     table = np.loadtxt(DATA / f"{name}.csv", delimiter=",", skiprows=1)
     return table[:, :12], np.eye(2)[table[:, 12].astype(int)]
+
+
+def plot_training(losses, epsilon, accuracies, file_name="ct_training.png"):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    left.plot(losses)
+    left.axhline(epsilon, color="red", linestyle="--")
+    left.set_xlabel("iteration")
+    left.set_ylabel("E")
+    right.bar(list(accuracies.keys()), list(accuracies.values()))
+    right.set_ylim(0, 1)
+    right.set_ylabel("accuracy")
+    fig.savefig(OUTPUTS / file_name)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,9 @@ OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
 PATTERN_C = np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0], [0, 1, 1]], dtype=float)
 PATTERN_T = np.array([[1, 1, 1], [0, 1, 0], [0, 1, 0], [0, 1, 0]], dtype=float)
 LABELS = ("C", "T")
+LEARNING_RATE = 1.0   # step size η (学習率)
+EPSILON = 0.02        # E < ε で終了 / stop when E < ε (001 「機械学習のアルゴリズム algorithm」)
+MAX_ITERATION = 1000  # 最大の反復回数 / the most iterations
 
 
 def with_threshold_input(x):
@@ -195,6 +198,29 @@ class CTNet:
         # TODO: 実装する / implement
         raise NotImplementedError("CTNet.train")
 
+    def train_until(self, x, t, epsilon, max_iteration):
+        """誤差 E が ε より小さくなるまで (最大 max_iteration 回) 学習し、誤差のリストを返す.
+
+        スライド 001 「機械学習のアルゴリズム algorithm」 の手順 2〜5 です。各回:
+          2. y = self.forward(x)
+          3. E = self.error(y, t) を losses に追加する
+          4. E < epsilon ならここで終了 (この回は更新しない)。そうでなければ
+          5. self.backward(t) (勾配を求めて更新) して次の回へ
+        max_iteration 回くり返しても E < epsilon にならなければ、そこで終了します。
+        losses[i] は i 回目の更新の *前* の誤差で、止まったときは最後の要素が ε より小さい E
+        です (長さは最大 max_iteration)。終わったときの self.W1, self.W2 は、最後に記録した
+        E を与えた重みです。epsilon は self.error と同じ E (総和なら総和) と比べます。
+
+        Train until the error E is below epsilon, at most max_iteration iterations
+        (steps 2-5 of the slide's algorithm). Each iteration: y = self.forward(x); append
+        E = self.error(y, t) to losses; stop if E < epsilon (no update in that
+        iteration); else self.backward(t). losses[i] is the error before update i; when
+        it stops, the last entry is the E below epsilon and self.W1, self.W2 are the
+        weights that gave it. Returns losses (at most max_iteration entries).
+        """
+        # TODO: 実装する / implement
+        raise NotImplementedError("CTNet.train_until")
+
 
 def load_data(name):
     """data/<name>.csv -> x (N, 12) の画素, t (N, 2) の one-hot (列 0 = C, 列 1 = T).
@@ -207,33 +233,43 @@ def load_data(name):
     return x, t
 
 
-if __name__ == "__main__":
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def plot_training(losses, epsilon, accuracies, file_name="ct_training.png"):
+    """学習の様子の図を outputs/<file_name> に保存する (戻り値なし).
 
+    * losses: train_until が返した誤差 E のリスト
+    * epsilon: 終了条件の ε
+    * accuracies: 正解率の辞書 {"ct_train": 0.98, "ct_test": 0.95} のようなもの
+    左の図: 反復回数 k ごとの誤差 E (left.plot) と、ε の水平線 (left.axhline(epsilon, ...))。
+    右の図: accuracies の棒グラフ (right.bar)、縦軸は 0〜1。
+    軸のラベルを付け、fig.savefig(OUTPUTS / file_name) で保存してから plt.close(fig)。
+    plt.show() は呼ばないこと (テストが止まります)。
+    例 / e.g.:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+
+    Save the figure of the training to outputs/<file_name> (returns None). Left: the
+    error E per iteration with a horizontal line at epsilon; right: the accuracies as
+    bars (0 to 1). Label the axes, save with fig.savefig(OUTPUTS / file_name), then
+    plt.close(fig). Do not call plt.show().
+    """
+    # TODO: 実装する / implement
+    raise NotImplementedError("plot_training")
+
+
+if __name__ == "__main__":
     x_train, t_train = load_data("ct_train")
     x_test, t_test = load_data("ct_test")
-    # E を総和にした場合は learning_rate を小さく (例: 0.1) / with the sum, use about 0.1
-    net = CTNet(np.random.default_rng(0), learning_rate=1.0)
-    losses, accuracies = [], []
-    for _ in range(300):
-        losses += net.train(x_train, t_train, 1)
-        accuracies.append(net.accuracy(x_test, t_test))
-    print(f"training loss {losses[-1]:.4f}")
-    print(f"test accuracy {accuracies[-1]:.3f}")
+    # E を総和にした場合は LEARNING_RATE を小さく (例: 0.1)、EPSILON を N 倍 (例: 0.5) に
+    # with the sum, use a smaller LEARNING_RATE (about 0.1) and an EPSILON N times larger
+    net = CTNet(np.random.default_rng(0), learning_rate=LEARNING_RATE)
+    losses = net.train_until(x_train, t_train, EPSILON, MAX_ITERATION)
+    accuracies = {"ct_train": net.accuracy(x_train, t_train),
+                  "ct_test": net.accuracy(x_test, t_test)}
+    print(f"{len(losses)} iterations, E = {losses[-1]:.4f} (epsilon = {EPSILON})")
+    print(f"accuracy: ct_train {accuracies['ct_train']:.3f}, ct_test {accuracies['ct_test']:.3f}")
     for pattern in (PATTERN_C, PATTERN_T):
         y = net.forward(pattern.reshape(1, 12))
         print(pattern.astype(int), "->", LABELS[int(np.argmax(y))], np.round(y, 3))
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
-    left.plot(losses)
-    left.set_xlabel("iteration")
-    left.set_ylabel("error E")
-    right.plot(accuracies)
-    right.set_ylim(0, 1.05)
-    right.set_xlabel("iteration")
-    right.set_ylabel("test accuracy")
-    fig.tight_layout()
-    OUTPUTS.mkdir(exist_ok=True)
-    fig.savefig(OUTPUTS / "ct_classifier.png", dpi=80)
+    plot_training(losses, EPSILON, accuracies)
