@@ -46,14 +46,21 @@ class TwoLayerNet:
     def predict(self, x):
         """各レイヤの forward を順に適用したスコア (N, output_size) を返す (softmax の前).
 
+        003 「学習アルゴリズムの実装」 のように softmax の確率を返してもかまいません (そのときは
+        loss を cross_entropy_error(predict(x), t) にする)。
         Return the scores: each layer's forward in order (without the loss layer, so no
-        softmax).
+        softmax). Returning the softmax probabilities, as deck 003's TwoLayerNet does, is
+        right too; loss is then cross_entropy_error(predict(x), t).
         """
         # TODO: 実装する / implement
         raise NotImplementedError("TwoLayerNet.predict")
 
     def loss(self, x, t):
-        """predict の結果と t から SoftmaxWithLoss の損失を返す / return the loss."""
+        """predict の結果と t から SoftmaxWithLoss の損失を返す / return the loss.
+
+        predict が確率を返す形なら cross_entropy_error(predict(x), t) / with probabilities
+        from predict, cross_entropy_error(predict(x), t).
+        """
         # TODO: 実装する / implement
         raise NotImplementedError("TwoLayerNet.loss")
 

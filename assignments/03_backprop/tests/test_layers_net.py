@@ -5,7 +5,9 @@
 レイヤの間違いはレイヤのテストだけで数えます。
 A 3-5-4 network on a batch of 6, with parameters the test sets. The network's tests also
 accept what your own layers (layers.py) give when wired as the slides wire them, so a
-mistake in a layer counts only in that layer's test.
+mistake in a layer counts only in that layer's test. predict may return the scores (002)
+or the softmax probabilities (003 「学習アルゴリズムの実装」); loss is judged accordingly.
+predict はスコア (002) でも softmax の確率 (003) でもよく、loss はそれに合わせて確かめます。
 """
 
 import numpy as np
@@ -82,7 +84,7 @@ def _close(a, b, rtol=1e-7):
 
 
 def _scores(student, net, params):
-    """Your predict(X), or the Relu scores when it raises."""
+    """Your predict(X) (scores or probabilities), or the Relu scores when it raises."""
     try:
         return as_array(net.predict(X.copy()), "TwoLayerNet.predict(x)")
     except Exception:  # noqa: BLE001
@@ -120,7 +122,20 @@ def test_two_layer_net_params(student):
                "weight_init_std=0.05).")
 
 
+def _softmax_rows(scores):
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _is_probabilities(output):
+    """True for predict outputs that are softmax probabilities (003's TwoLayerNet)."""
+    output = np.asarray(output, dtype=float)
+    return output.ndim == 2 and bool(np.all(output >= 0)) and np.allclose(
+        output.sum(axis=1), 1.0, rtol=0, atol=1e-9)
+
+
 def test_predict(student):
+    """スコア (002) でも softmax の確率 (003) でもよい / scores (002) or probabilities (003)."""
     params = _params()
     scores = as_array(_net(student, params).predict(X.copy()), "TwoLayerNet.predict(x)")
     layers = student("layers")
@@ -129,29 +144,45 @@ def test_predict(student):
         own = _own_result(layers, params, activation)
         if own is not None:
             accepted.append(own[0])
+    accepted += [_softmax_rows(value) for value in accepted]
     if not any(_close(scores, value) for value in accepted):
         expect_array(scores, accepted[0], label(
-            "TwoLayerNet.predict(x) (隠れ層は Relu でも Sigmoid でもよい)",
-            "TwoLayerNet.predict(x) (a Relu or a Sigmoid hidden layer)"))
+            "TwoLayerNet.predict(x) (隠れ層は Relu か Sigmoid、出力はスコアか確率)",
+            "TwoLayerNet.predict(x) (a Relu or Sigmoid hidden layer; scores or probabilities)"))
 
 
-def test_loss(student):
-    """predict の結果から SoftmaxWithLoss の損失 / the loss of your own predict's scores."""
+def test_loss(student, mistakes):
+    """predict の結果から損失 / the loss of your own predict's output.
+
+    predict がスコアなら SoftmaxWithLoss、確率 (003) なら cross_entropy_error。
+    Scores go through SoftmaxWithLoss; probabilities (deck 003) through cross_entropy_error.
+    """
     params = _params()
     net = _net(student, params)
-    scores = _scores(student, net, params)
+    output = _scores(student, net, params)
     loss = as_number(net.loss(X.copy(), ONE_HOT.copy()), "TwoLayerNet.loss(x, t)")
-    e = np.exp(scores - scores.max(axis=1, keepdims=True))
-    picked = (e / e.sum(axis=1, keepdims=True))[np.arange(6), LABELS]
+    probabilities = _is_probabilities(output)
+    picked = (output if probabilities else _softmax_rows(output))[np.arange(6), LABELS]
     # with the kit's + 1e-7 inside the log or without it (the slide's formula): both right
     accepted = [float(-np.mean(np.log(picked + 1e-7))), float(-np.mean(np.log(picked)))]
-    try:  # your own SoftmaxWithLoss counts in its own test
-        own_layer, _ = resolve(student("layers"), "SoftmaxWithLoss", "layers.py")
-        accepted.append(as_number(own_layer().forward(scores.copy(), ONE_HOT.copy()), "loss"))
+    try:  # your own SoftmaxWithLoss (or cross_entropy_error) counts in its own test
+        layers = student("layers")
+        if probabilities:
+            own_cee, _ = resolve(layers, "cross_entropy_error", "layers.py")
+            accepted.append(as_number(own_cee(output.copy(), ONE_HOT.copy()), "loss"))
+        else:
+            own_layer, _ = resolve(layers, "SoftmaxWithLoss", "layers.py")
+            accepted.append(as_number(own_layer().forward(output.copy(), ONE_HOT.copy()),
+                                      "loss"))
     except Exception:  # noqa: BLE001
         pass
     if not any(np.isclose(loss, a, rtol=1e-9, atol=0) for a in accepted):
-        expect_number(loss, accepted[0], "TwoLayerNet.loss(x, t)")
+        twice = _softmax_rows(output)[np.arange(6), LABELS] if probabilities else None
+        candidates = [] if twice is None else [-np.mean(np.log(twice + 1e-7)),
+                                               -np.mean(np.log(twice))]
+        expect_number(loss, accepted[0], "TwoLayerNet.loss(x, t)", mistakes=[
+            (Mistake.from_catalogue(mistakes, "loss_double_softmax"), value)
+            for value in sorted(candidates, key=lambda v: abs(v - loss))[:1]])
 
 
 def test_accuracy(student):

@@ -9,8 +9,10 @@ One root cause costs once. Each test judges one method:
 * ``predict`` against the reference with a Relu or a Sigmoid hidden layer (both are
   accepted: 002 uses Relu, 003's TwoLayerNet sigmoid; the one used is recognised), or
   against the student's own layers wired Affine, activation, Affine (a mistake inside a
-  layer counts in that layer's tests);
-* ``loss`` and ``accuracy`` from the student's own ``predict`` output;
+  layer counts in that layer's tests); the output may be the scores (002) or their
+  softmax probabilities (003 「学習アルゴリズムの実装」), recognised as ``predict_output``;
+* ``loss`` and ``accuracy`` from the student's own ``predict`` output (for probabilities,
+  the loss is their cross-entropy error, with no second softmax);
 * ``numerical_gradient`` against the numerical gradient of the student's own ``loss``,
   loosely enough that a flaw of the module's ``numerical_gradient`` function (judged by
   its own test) does not count twice;
@@ -194,24 +196,33 @@ def test_net_init(student, artifacts):
 
 
 def test_net_predict(student, reference, conventions):
-    """predict(x): the scores with a Relu or a Sigmoid hidden layer (recognised)."""
+    """predict(x): the scores (002) or their softmax probabilities (003's TwoLayerNet),
+    with a Relu or a Sigmoid hidden layer (both recognised)."""
     params = _params(2)
     x, _, _ = _batch(3)
-    scores = as_array(_student_net(student, params).predict(x.copy()),
+    output = as_array(_student_net(student, params).predict(x.copy()),
                       "TwoLayerNet.predict(x)")
+    softmax = reference("layers").softmax
     for activation in ACTIVATIONS:
-        if _same(scores, _reference_net(reference, params, activation).predict(x)) or \
-                _same(scores, _own(student, params, activation, "scores", x)):
-            conventions.recognised("hidden_activation", activation)
-            return
-    expect_array(scores, _reference_net(reference, params).predict(x),
-                 label("TwoLayerNet.predict(x) (隠れ層が Relu でも Sigmoid でもない)",
-                       "TwoLayerNet.predict(x) (neither a Relu nor a Sigmoid hidden layer)"),
-                 rtol=SMOOTH)
+        candidates = [_reference_net(reference, params, activation).predict(x),
+                      _own(student, params, activation, "scores", x)]
+        for kind, transform in (("scores", None), ("probabilities", softmax)):
+            if any(value is not None and _same(output, value if transform is None
+                                               else transform(value))
+                   for value in candidates):
+                conventions.recognised("hidden_activation", activation)
+                conventions.recognised("predict_output", kind)
+                return
+    expect_array(output, _reference_net(reference, params).predict(x),
+                 label("TwoLayerNet.predict(x) (隠れ層が Relu でも Sigmoid でもなく、出力が"
+                       "スコアでも確率でもない)",
+                       "TwoLayerNet.predict(x) (neither a Relu nor a Sigmoid hidden layer, "
+                       "neither scores nor probabilities)"), rtol=SMOOTH)
 
 
 def _student_scores(net, reference, params, x):
-    """The student's own predict(x), else the reference's (Relu) scores."""
+    """The student's own predict(x) (scores or probabilities), else the reference's (Relu)
+    scores."""
     scores, error = attempt(net.predict, x.copy())
     if error is None:
         try:
@@ -221,23 +232,45 @@ def _student_scores(net, reference, params, x):
     return _reference_net(reference, params).predict(x)
 
 
-def test_net_loss(student, reference):
-    """loss(x, t) = SoftmaxWithLoss of the student's own predict(x)."""
+def _probabilities(output):
+    """predict's output is softmax probabilities (003's TwoLayerNet), not scores (002)."""
+    return output.ndim == 2 and bool(np.all(output >= 0)) and bool(
+        np.allclose(output.sum(axis=1), 1.0, rtol=0, atol=1e-9))
+
+
+def test_net_loss(student, reference, mistakes):
+    """loss(x, t): SoftmaxWithLoss of the student's own predict output when it gives
+    scores (002), cross_entropy_error of it when it gives probabilities (003)."""
     params = _params(4)
     x, labels, one_hot = _batch(5)
     net = _student_net(student, params)
-    scores = _student_scores(net, reference, params, x)
+    output = _student_scores(net, reference, params, x)
     value = as_number(net.loss(x.copy(), one_hot.copy()), "TwoLayerNet.loss(x, t)")
-    picked = reference("layers").softmax(scores)[np.arange(N), labels]
-    accepted = [float(-np.mean(np.log(picked + 1e-7))),   # the kit's + 1e-7, or the slide's
-                float(-np.mean(np.log(picked)))]          # formula without it: both right
+    softmax = reference("layers").softmax
+    probabilities = _probabilities(output)
+
+    def entropies(y):   # the kit's + 1e-7 inside the log, or the slide's formula without it
+        picked = y[np.arange(N), labels]
+        return [float(-np.mean(np.log(picked + 1e-7))), float(-np.mean(np.log(picked)))]
+
+    accepted = entropies(output if probabilities else softmax(output))
     try:
-        layer = resolve(student("layers"), "SoftmaxWithLoss", "layers.py")[0]()
-        accepted.append(as_number(layer.forward(scores.copy(), one_hot.copy()), "loss"))
+        layers = student("layers")
+        if probabilities:
+            own = resolve(layers, "cross_entropy_error", "layers.py")[0](output.copy(),
+                                                                         one_hot.copy())
+        else:
+            own = resolve(layers, "SoftmaxWithLoss", "layers.py")[0]().forward(
+                output.copy(), one_hot.copy())
+        accepted.append(as_number(own, "loss"))
     except Exception:  # noqa: BLE001 - only used to accept more (its own tests judge it)
         pass
     if not any(math.isclose(value, a, rel_tol=SMOOTH) for a in accepted):
-        expect_number(value, accepted[0], "TwoLayerNet.loss(x, t)", rtol=SMOOTH, batch=N)
+        twice = [(Mistake.from_catalogue(mistakes, "loss_double_softmax"), v)   # the nearer
+                 for v in sorted(entropies(softmax(output)), key=lambda v: abs(v - value))[:1]
+                 ] if probabilities else []
+        expect_number(value, accepted[0], "TwoLayerNet.loss(x, t)", rtol=SMOOTH, batch=N,
+                      mistakes=twice)
 
 
 def test_net_accuracy(student, reference):
