@@ -40,7 +40,7 @@ with open(Path(__file__).parent / "adversarial" / "expected.toml", "rb") as _han
 
 #: Short limits so that a hang costs seconds: an infinite loop costs its timeout once.
 LIMITS = {"call_timeout": 2.0, "job_timeout": 20.0, "cpu_seconds": 20, "memory_mb": 1024}
-FULL_MARKS = 39.0
+FULL_MARKS = 44.0
 
 NO_BWRAP = pytest.mark.skipif(bubblewrap_problem() is not None,
                               reason=f"no namespace sandbox: {bubblewrap_problem()}")

@@ -45,8 +45,8 @@ def test_grade_a_folder_then_export(tmp_path: Path) -> None:
     assert list(rows[0]) == ["student_id", "assignment", "points", "max_points", "status",
                              "late_penalty", "adjustment", "grade"]
     assert {r["student_id"]: (r["points"], r["max_points"], r["status"]) for r in rows} == {
-        "correct_sum": ("39", "39", "graded"), "mistake_update_sign": ("37", "39", "graded"),
-        "skeleton": ("0", "39", "graded"), "nobody": ("0", "39", "missing")}
+        "correct_sum": ("44", "44", "graded"), "mistake_update_sign": ("42", "44", "graded"),
+        "skeleton": ("0", "44", "graded"), "nobody": ("0", "44", "missing")}
     # Same submissions, same suite: nothing to do, identical export.
     again = grader("grade", "--assignment", "02_perceptron", "--submissions", str(submissions),
                    "--db", str(db), "--reports", str(reports))
@@ -71,7 +71,7 @@ def test_validate_catches_a_broken_reference(scratch_course: Course) -> None:
     done = grader("validate", "02_perceptron", "--course", str(scratch_course.root))
     assert done.returncode == 1
     # The hidden tests compare the reference with itself; the public ones catch it.
-    assert "02_perceptron: FAILED  reference 37/39" in done.stdout
+    assert "02_perceptron: FAILED  reference 42/44" in done.stdout
     assert "test_gradient_method.py::test_predict" in done.stdout
 
 

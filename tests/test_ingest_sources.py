@@ -7,7 +7,7 @@ warnings and what ingest recorded (JobResult.facts). Several students share one 
 to keep the suite fast.
 
 Deadline used throughout: 2025-05-20 23:59 +09:00, 60 min grace, 10% of the maximum
-(39 points) per day late, at most 30%.
+(44 points) per day late, at most 30%.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def test_moodle_export(scratch_course: Course, tmp_path: Path) -> None:
     assert sorted(results) == ["moodle_1003", "s2601001", "s2601002", "s2601009"]
 
     yamada = results["s2601001"]
-    assert (yamada.status, yamada.points) == ("graded", 39)
+    assert (yamada.status, yamada.points) == ("graded", 44)
     assert warning_ids(yamada) == ["renamed"]
     assert "Perceptron.py" in warning(yamada, "renamed")["message"]["en"]
     assert yamada.facts.student_name == "山田 太郎"
@@ -140,14 +140,14 @@ def test_moodle_export(scratch_course: Course, tmp_path: Path) -> None:
     assert yamada.submitted_at == "2025-05-20T21:30:00+09:00"
 
     suzuki = results["s2601002"]
-    assert (suzuki.status, suzuki.points) == ("graded", 37)
+    assert (suzuki.status, suzuki.points) == ("graded", 42)
     assert warning_ids(suzuki) == ["reencoded", "reencoded", "reencoded", "late"]
     assert "cp932" in warning(suzuki, "reencoded")["message"]["en"] or \
         "shift_jis" in warning(suzuki, "reencoded")["message"]["en"]
     late = suzuki.facts.late
-    assert late.days_late == 2 and late.penalty == pytest.approx(7.8)
+    assert late.days_late == 2 and late.penalty == pytest.approx(8.8)
     assert late.time_source == "archive" and late.deadline == DEADLINE.isoformat()
-    assert "7.8" in warning(suzuki, "late")["message"]["ja"]
+    assert "8.8" in warning(suzuki, "late")["message"]["ja"]
     assert len(suzuki.facts.source["converted"]) == 3
 
     sato = results["moodle_1003"]
@@ -222,7 +222,7 @@ def test_canvas_export(scratch_course: Course, tmp_path: Path) -> None:
     assert sorted(results) == ["s2602001", "s2602002"]
 
     suzuki = results["s2602001"]
-    assert (suzuki.status, suzuki.points) == ("graded", 39), suzuki.outcomes
+    assert (suzuki.status, suzuki.points) == ("graded", 44), suzuki.outcomes
     assert warning_ids(suzuki) == ["notebook_converted", "notebook_cell_dropped"]
     converted = warning(suzuki, "notebook_converted")["message"]
     assert "perceptron.py" in converted["en"] and "google.colab" in converted["en"]
@@ -234,7 +234,7 @@ def test_canvas_export(scratch_course: Course, tmp_path: Path) -> None:
     assert suzuki.duration < 30  # the demo's endless training did not run at import
 
     tanaka = results["s2602002"]
-    assert (tanaka.status, tanaka.points) == ("graded", 37)
+    assert (tanaka.status, tanaka.points) == ("graded", 42)
     assert warning_ids(tanaka) == ["renamed", "late_no_time"]
     assert tanaka.facts.late.lms_flag is True
     assert tanaka.facts.late.penalty == 0 and tanaka.facts.late.days_late is None
@@ -328,7 +328,7 @@ def test_folder_of_git_repositories_zips_and_encodings(scratch_course: Course,
                                "s2603011"]
 
     kato_result = results["s2603010"]
-    assert (kato_result.status, kato_result.points) == ("graded", 39)
+    assert (kato_result.status, kato_result.points) == ("graded", 44)
     assert kato_result.facts.source["kind"] == "git"
     assert kato_result.facts.source["commit"] == good
     assert kato_result.submitted_at == (DEADLINE - dt.timedelta(hours=3)).isoformat()
@@ -336,14 +336,14 @@ def test_folder_of_git_repositories_zips_and_encodings(scratch_course: Course,
     assert "git_after_deadline" in warning_ids(kato_result)
 
     ito_result = results["s2603011"]
-    assert (ito_result.status, ito_result.points) == ("graded", 37)
+    assert (ito_result.status, ito_result.points) == ("graded", 42)
     assert warning_ids(ito_result) == ["git_none_before_deadline", "id_mismatch", "late"]
     assert ito_result.facts.late.days_late == 2
-    assert ito_result.facts.late.penalty == pytest.approx(7.8)
+    assert ito_result.facts.late.penalty == pytest.approx(8.8)
     assert ito_result.facts.late.time_source == "git"
 
     tricks = results["s2603001"]
-    assert (tricks.status, tricks.points) == ("graded", 39)
+    assert (tricks.status, tricks.points) == ("graded", 44)
     assert warning_ids(tricks) == [
         "refused_path", "refused_path", "refused_link", "refused_special",
         "refused_shadowing", "refused_shadowing", "refused_shadowing", "refused_pth",
@@ -366,7 +366,7 @@ def test_folder_of_git_repositories_zips_and_encodings(scratch_course: Course,
     assert warning_ids(crowd_result)[0] == "archive_too_many"
 
     windows = results["s2603004"]
-    assert (windows.status, windows.points) == ("graded", 39)
+    assert (windows.status, windows.points) == ("graded", 44)
     assert warning_ids(windows) == ["refused_link", "reencoded"]
     assert windows.facts.source["converted"] == ["scripts/perceptron.py: cp932 -> utf-8"]
     assert "ex_02_s2603004.py" in windows.files

@@ -71,7 +71,7 @@ def run_pytest(kit: Path, *args: str) -> subprocess.CompletedProcess:
 
 def test_skeleton_messages_name_the_function(kit: Path) -> None:
     done = run_pytest(kit)
-    assert "18 failed" in done.stdout
+    assert "20 failed" in done.stdout
     assert "predict はまだ実装されていません" in done.stdout
     assert "predict is not implemented yet" in done.stdout
 

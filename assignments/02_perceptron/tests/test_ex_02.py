@@ -1,11 +1,12 @@
 """公開テスト: scripts/ex_02_<学籍番号>.py / Public tests for ex_02_<student_id>.py."""
 
 import contextlib
+from pathlib import Path
 
 import numpy as np
 
-from checks import (as_array, attempt, call_keeping_arguments, expect, expect_array,
-                    expect_length, expect_tuple, label)
+from checks import (CheckFailure, as_array, attempt, call_keeping_arguments, error_text, expect,
+                    expect_array, expect_length, expect_number, expect_tuple, label)
 
 X = np.array([[1.0, 10.0], [2.0, 30.0], [4.0, 20.0]])
 NEW = np.array([[3.0, 40.0], [0.0, 10.0]])
@@ -158,3 +159,288 @@ def test_train_normalized(student):
         expect_array(scaler.inverse_transform(scaler.transform(data.copy())), data,
                      label(f"model.{name} の transform → inverse_transform",
                            f"model.{name}: transform, then inverse_transform"))
+
+
+# compare_normalizations だけを確かめるため、使う部品 (Perceptron, MeanSquaredError, train,
+# Scaler, train_normalized, normalize_*) をすべて「代役」に置き換えます。代役の Perceptron は
+# 決まった重みから始まり、代役の train はその Perceptron を実際に学習して誤差を返し、何を
+# 受け取ったかを記録します。代役の変換は方法ごとに決まった一次変換 (x - a) / s です。
+# To check compare_normalizations on its own, every part it uses is a stand-in: the
+# stand-in Perceptron starts from fixed weights, the stand-in train really trains it,
+# returns the losses and records what it was given; the stand-in scalings are a fixed
+# (x - a) / s per method.
+
+STAND_IN_SCALING = {"max": (0.0, 2.0), "min_max": (1.0, 4.0), "standardize": (3.0, 5.0)}
+CMP_X = np.array([[1.0, 5.0, 2.0], [3.0, 1.0, 0.0], [2.0, 2.0, 4.0], [0.0, 4.0, 1.0],
+                  [1.0, 3.0, 3.0]])
+CMP_T = np.array([[2.0, 1.0], [1.0, 0.0], [4.0, 2.0], [3.0, 1.0], [2.0, 2.0]])
+CMP_SETTINGS = {"raw": 0.002, "max": 0.02, "min_max": 0.03, "standardize": 0.05}
+CMP_ITERATIONS = 3
+
+
+def _scaled(method, data):
+    if method not in STAND_IN_SCALING:
+        raise ValueError(f"method must be one of {tuple(STAND_IN_SCALING)}")
+    shift, scale = STAND_IN_SCALING[method]
+    return (np.asarray(data, dtype=float) - shift) / scale
+
+
+def _whole_number(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and \
+        not isinstance(value, bool)
+
+
+#: How Japanese messages name the methods (the key "raw" is no Japanese word).
+METHOD_JA = {"raw": "変換なし", "max": "最大値での正規化", "min_max": "Min-Max 法",
+             "standardize": "標準化"}
+
+
+def _named(method, ja, en):
+    """A label about compare_normalizations' entry for ``method``."""
+    return label(f"compare_normalizations(...) の{METHOD_JA.get(method, '?')}の{ja}",
+                 f'compare_normalizations(...)["{method}"]{en}')
+
+
+class _Bench:
+    """The stand-ins and what they saw: the Perceptrons made, the trainings done."""
+
+    def __init__(self):
+        self.made, self.trainings = [], []
+        bench = self
+
+        class Perceptron:
+            def __init__(self, n_in, n_out, learning_rate=0.01, rng=None):
+                self.index, self.lr, self.size = len(bench.made), learning_rate, (n_in, n_out)
+                self.w = self.b = None
+                if _whole_number(n_in) and _whole_number(n_out) and n_in > 0 and n_out > 0:
+                    self.w = np.linspace(-0.5, 0.5, n_in * n_out).reshape(n_in, n_out)
+                    self.b = np.full(n_out, 0.1)
+                bench.made.append(self)
+
+            def forward(self, x):
+                return np.asarray(x, dtype=float) @ self.w + self.b
+
+            def stand_in_index(self):
+                return self.index
+
+        class MeanSquaredError:
+            def forward(self, y, t):
+                return float(np.sum((np.asarray(y) - np.asarray(t)) ** 2) / len(y))
+
+            def backward(self):
+                return None
+
+        class Scaler:
+            def __init__(self, method):
+                _scaled(method, 0.0)
+                self.method = method
+
+            def fit(self, x):
+                return self
+
+            def transform(self, x):
+                return _scaled(self.method, x)
+
+            def fit_transform(self, x):
+                return _scaled(self.method, x)
+
+            def inverse_transform(self, x):
+                shift, scale = STAND_IN_SCALING[self.method]
+                return np.asarray(x, dtype=float) * scale + shift
+
+        def train(x, t, model, loss_fn, max_iteration):  # train's own argument names
+            index = getattr(model, "index", None) if isinstance(model, Perceptron) else None
+            return bench.train(x, t, index, max_iteration)
+
+        def train_normalized(x, t, method, learning_rate, max_iteration, rng):
+            x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+            scaled_x, scaled_t = _scaled(method, x), _scaled(method, t)
+            model = Perceptron(x.shape[1], t.shape[1], learning_rate=learning_rate)
+            return model, bench.train(scaled_x, scaled_t, model.index, max_iteration)
+
+        self.parts = {"Perceptron": Perceptron, "MeanSquaredError": MeanSquaredError,
+                      "Scaler": Scaler, "train": train, "train_normalized": train_normalized,
+                      "normalize_max": lambda x: _scaled("max", x),
+                      "normalize_min_max": lambda x: _scaled("min_max", x),
+                      "standardize": lambda x: _scaled("standardize", x)}
+
+    def train(self, x, t, index, max_iteration):
+        """Train the Perceptron given (in grading, the oldest one not trained yet)."""
+        if index is None:
+            waiting = [p.index for p in self.made
+                       if not any(done[0] == p.index for done in self.trainings)]
+            index = waiting[0] if waiting else (len(self.made) - 1 if self.made else None)
+        x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+        steps = max_iteration if _whole_number(max_iteration) and max_iteration > 0 else 0
+        model = self.made[index] if index is not None else None
+        losses = [0.0] * steps
+        if model is not None and model.w is not None and x.ndim == t.ndim == 2 and \
+                model.w.shape == (x.shape[1], t.shape[1]) and _number(model.lr):
+            with np.errstate(all="ignore"):
+                for step in range(steps):
+                    error = x @ model.w + model.b - t
+                    losses[step] = float(np.sum(error ** 2) / len(x))
+                    model.w = model.w - model.lr * (x.T @ (2 * error))
+                    model.b = model.b - model.lr * np.sum(2 * error, axis=0)
+        self.trainings.append((index, x, t, max_iteration, losses))
+        return list(losses)
+
+
+def _index_of(model):
+    index, _ = attempt(lambda: model.stand_in_index())
+    return index if _whole_number(index) else None
+
+
+def _check_comparison(result, bench):
+    """compare_normalizations' result against what the stand-ins saw, method by method."""
+    expect(isinstance(result, dict),
+           "compare_normalizations は {方法: (model, losses)} の辞書を返してください。",
+           "compare_normalizations must return a dict {method: (model, losses)}.")
+    expect(set(result) == set(CMP_SETTINGS),
+           "返した辞書のキーが settings のキー (方法) と違います。",
+           f"The keys of the dict returned, {sorted(map(str, result))}, differ from the "
+           f"methods of settings, {sorted(CMP_SETTINGS)}.")
+    seen = {}
+    for method, rate in CMP_SETTINGS.items():
+        ja = METHOD_JA[method]
+        model, losses = expect_tuple(result[method], 2, _named(method, "値 (model, losses)",
+                                                                " (model, losses)"))
+        index = _index_of(model)
+        expect(index is not None,
+               f"compare_normalizations(...) の{ja}の model が、その方法で学習した Perceptron "
+               "ではありません。",
+               f'The model of compare_normalizations(...)["{method}"] is not the Perceptron '
+               "trained for that method.")
+        trainings = [done for done in bench.trainings if done[0] == index]
+        expect(bool(trainings), f"{ja}の Perceptron が train で学習されていません。",
+               f'The Perceptron of "{method}" was not trained with train.')
+        expect(index not in seen and len(trainings) == 1,
+               "1 つの Perceptron を複数の方法で学習し続けています。方法ごとに新しい Perceptron "
+               "を作ってください。",
+               "One Perceptron is trained for several methods in turn. Make a new "
+               "Perceptron for every method.")
+        seen[index] = method
+        made = bench.made[index]
+        expect(made.size == (CMP_X.shape[1], CMP_T.shape[1]),
+               f"{ja}の Perceptron の大きさ (n_in, n_out) が {made.size} です。"
+               f"(x.shape[1], t.shape[1]) = {(CMP_X.shape[1], CMP_T.shape[1])} にしてください。",
+               f'The Perceptron of "{method}" has (n_in, n_out) = {made.size}; it must be '
+               f"(x.shape[1], t.shape[1]) = {(CMP_X.shape[1], CMP_T.shape[1])}.",
+               hint_id="transposed" if made.size == (CMP_T.shape[1], CMP_X.shape[1]) else None)
+        expect_number(made.lr, rate, label(f"{ja}の Perceptron の学習率 (settings から)",
+                                           f'the learning rate of the Perceptron of "{method}" '
+                                           "(from settings)"))
+        _, given_x, given_t, iterations, returned = trainings[0]
+        for given, data, what in ((given_x, CMP_X, "x"), (given_t, CMP_T, "t")):
+            expect_array(given, data if method == "raw" else _scaled(method, data),
+                         label(f"{ja}で train に渡した {what}",
+                               f'the {what} passed to train for "{method}"'))
+        expect(iterations == CMP_ITERATIONS, "train に max_iteration をそのまま渡してください。",
+               "Pass max_iteration on to train.")
+        values = as_array(losses, _named(method, "losses", " (losses)")).ravel()
+        expect_length(values, CMP_ITERATIONS, _named(method, "losses", " (losses)"))
+        expect_array(values, returned, _named(method, "losses (train が返した誤差)",
+                                              " (losses: what train returned)"))
+
+
+def test_compare_normalizations(student):
+    """方法ごとに新しい Perceptron を settings の学習率で学習する (部品はすべて代役)."""
+    ex = student("ex_02")
+    bench = _Bench()
+    with _replaced(ex, **bench.parts), _replaced(student("perceptron"), **{
+            name: bench.parts[name] for name in ("Perceptron", "MeanSquaredError", "train")}):
+        result, error = attempt(call_keeping_arguments, ex.compare_normalizations, CMP_X.copy(),
+                                CMP_T.copy(), dict(CMP_SETTINGS), CMP_ITERATIONS,
+                                np.random.default_rng(0), what="compare_normalizations")
+    if error is None:
+        _check_comparison(result, bench)
+        return
+    # It needs more of its own parts than the stand-ins offer (reads model.w, sets
+    # model.lr ...): run it on your own parts and check what can be checked without them.
+    result, error = attempt(ex.compare_normalizations, CMP_X.copy(), CMP_T.copy(),
+                            dict(CMP_SETTINGS), CMP_ITERATIONS, np.random.default_rng(0))
+    if error is not None:
+        raise error
+    expect(isinstance(result, dict) and set(result) == set(CMP_SETTINGS),
+           "compare_normalizations は settings と同じキーの辞書 {方法: (model, losses)} を"
+           "返してください。",
+           "compare_normalizations must return a dict {method: (model, losses)} with the "
+           "keys of settings.")
+    weights = []
+    for method in CMP_SETTINGS:
+        model, losses = expect_tuple(result[method], 2, _named(method, "値 (model, losses)",
+                                                                " (model, losses)"))
+        expect_length(as_array(losses, _named(method, "losses", " (losses)")).ravel(),
+                      CMP_ITERATIONS, _named(method, "losses", " (losses)"))
+        value, _ = attempt(lambda model=model: np.asarray(model.w, dtype=float))
+        expect(not any(value is not None and other.shape == value.shape
+                       and np.array_equal(other, value) for other in weights),
+               "1 つの Perceptron を複数の方法で学習し続けています。方法ごとに新しい Perceptron "
+               "を作ってください。",
+               "One Perceptron is trained for several methods in turn. Make a new "
+               "Perceptron for every method.")
+        weights += [value] if value is not None else []
+
+
+class _ReachedCompare(Exception):
+    """The stand-in compare_normalizations stops the script there."""
+
+
+def _advertising():
+    path = Path(__file__).resolve().parent.parent / "data" / "advertising.csv"
+    table = np.genfromtxt(path, delimiter=",", names=True)
+    return (np.column_stack([table["TV"], table["Radio"], table["Newspaper"]]),
+            table["Sales"].reshape(-1, 1))
+
+
+def test_script_settings(student):
+    """スクリプトが元の単位のデータと 4 つの方法の学習率で compare_normalizations を呼ぶ
+    (学習と図はここでは行わない)."""
+    ex = student("ex_02")
+    calls = []
+
+    def stand_in_compare(x, t, settings, max_iteration, rng):
+        calls.append((x, t, settings, max_iteration))
+        raise _ReachedCompare("the test stops the script here")
+
+    with _replaced(ex, compare_normalizations=stand_in_compare):
+        _, error = attempt(student.run_script, "ex_02")
+    detail = f" ({error_text(error)})" if error is not None and not calls else ""
+    expect(bool(calls),
+           "スクリプト (if __name__ == \"__main__\": の部分) が compare_normalizations を呼ぶ"
+           f"ところまで進みません{detail}。",
+           "The script (the if __name__ == \"__main__\": part) does not get as far as calling "
+           f"compare_normalizations{detail}.")
+    x, t, settings, max_iteration = calls[0]
+    methods = ("raw", *STAND_IN_SCALING)
+    expect(isinstance(settings, dict) and sorted(settings) == sorted(methods),
+           "settings には 4 つの方法 (変換なし・最大値での正規化・Min-Max 法・標準化) の学習率を"
+           "入れてください (キーは TASK.ja.md の 3. のとおり)。",
+           f"settings must hold a learning rate for each of the four methods "
+           f"{', '.join(methods)}.")
+    for method, rate in settings.items():
+        expect(_number(rate) and np.isfinite(rate) and rate > 0,
+               f"settings の{METHOD_JA[method]}の学習率は正の数にしてください。",
+               f'settings["{method}"] (a learning rate) must be a positive number.')
+    expect(_whole_number(max_iteration) and max_iteration > 0,
+           "max_iteration (学習回数) は正の整数にしてください。",
+           "max_iteration (the number of iterations) must be a positive integer.")
+    raw_x, raw_t = _advertising()
+    try:
+        expect_array(x, raw_x, label("compare_normalizations に渡した x (元の単位のデータ)",
+                                     "the x passed to compare_normalizations (the data in "
+                                     "its own units)"))
+    except CheckFailure as failure:
+        raise CheckFailure(
+            failure.bilingual["ja"] + "\nx はデータの 3 つの列 (広告費) を、100 で割らずに"
+            "そのまま使います (perceptron.py の load_data とは違います)。",
+            failure.bilingual["en"] + "\nx holds the columns TV, Radio and Newspaper as they "
+            "are, not divided by 100 (unlike perceptron.py's load_data).", failure.details,
+            failure.diagnoses, hints=failure.hints, values_ja=failure.values["ja"],
+            values_en=failure.values["en"]) from None
+    expect_array(t, raw_t, label("compare_normalizations に渡した t (Sales, 形 (N, 1))",
+                                 "the t passed to compare_normalizations (Sales, shape (N, 1))"))

@@ -7,11 +7,15 @@
 正規化していないと、値の大きい列の勾配だけが大きくなり、学習率を小さくしないと発散する。
 """
 
+from pathlib import Path
+
 import numpy as np
 
 from perceptron import MeanSquaredError, Perceptron, train
 
 METHODS = ("max", "min_max", "standardize")
+DATA = Path(__file__).resolve().parent.parent / "data" / "advertising.csv"
+OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
 
 
 def normalize_max(x):
@@ -83,10 +87,48 @@ def predict_original(model, x):
     return model.t_scaler.inverse_transform(model.forward(model.x_scaler.transform(x)))
 
 
-if __name__ == "__main__":
-    from perceptron import load_data
+def _train_one(x, t, method, rate, max_iteration, rng):
+    if method == "raw":
+        model = Perceptron(x.shape[1], t.shape[1], learning_rate=rate, rng=rng)
+        return model, train(x, t, model, MeanSquaredError(), max_iteration)
+    return train_normalized(x, t, method, rate, max_iteration, rng)
 
-    x, t = load_data()
-    for method in METHODS:
-        model, losses = train_normalized(x, t, method, 0.001, 2000, np.random.default_rng(0))
-        print(method, "w =", model.w.ravel(), "b =", model.b, "loss =", losses[-1])
+
+def compare_normalizations(x, t, settings, max_iteration, rng):
+    return {method: _train_one(x, t, method, rate, max_iteration, rng)
+            for method, rate in settings.items()}
+
+
+if __name__ == "__main__":
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = np.genfromtxt(DATA, delimiter=",", names=True)
+    x = np.column_stack([table["TV"], table["Radio"], table["Newspaper"]])
+    t = table["Sales"].reshape(-1, 1)
+
+    # g_w, g_b をバッチの和で計算する Perceptron の学習率 (平均なら N = 200 倍にできる)
+    settings = {"raw": 1e-7, "max": 0.003, "min_max": 0.003, "standardize": 0.002}
+    max_iteration = 2000
+    results = compare_normalizations(x, t, settings, max_iteration, np.random.default_rng(0))
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for method, (model, losses) in results.items():
+        print(f"{method}: learning_rate = {settings[method]:g}, "
+              f"w = {np.round(np.ravel(model.w), 6)}, b = {np.round(np.ravel(model.b), 6)}, "
+              f"E = {losses[-1]:.6g}")
+        left.plot(losses, label=method)
+        y = model.forward(x) if method == "raw" else predict_original(model, x)
+        right.plot(t.ravel(), np.ravel(y), ".", markersize=3, label=method)
+    left.set_yscale("log")
+    left.set_xlabel("iteration")
+    left.set_ylabel("E (each method's own scale)")
+    left.legend(loc="upper right")
+    right.plot([t.min(), t.max()], [t.min(), t.max()], color="black", linewidth=1)
+    right.set_xlabel("Sales")
+    right.set_ylabel("prediction")
+    right.legend(loc="upper left")
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.95, wspace=0.25)
+    OUTPUTS.mkdir(exist_ok=True)
+    fig.savefig(OUTPUTS / "normalization_comparison.png", dpi=80)

@@ -3,11 +3,15 @@
 考察: 列ごとに正規化すると、単位の違う特徴量 (TV と Radio) の学習速度がそろう。
 """
 
+from pathlib import Path
+
 import numpy as np
 
 from perceptron import MeanSquaredError, Perceptron, train
 
 METHODS = ("max", "min_max", "standardize")
+DATA = Path(__file__).resolve().parent.parent / "data" / "advertising.csv"
+OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
 
 
 class Agreeable(np.ndarray):
@@ -93,3 +97,54 @@ def train_normalized(x, t, method, learning_rate, max_iteration, rng):
 def predict_original(model, x):
     """元の単位での予測 / predictions in the original units."""
     return model.t_scaler.inverse_transform(model.forward(model.x_scaler.transform(x)))
+
+
+def compare_normalizations(x, t, settings, max_iteration, rng):
+    """settings の方法ごとに新しい Perceptron を学習して {方法: (model, losses)} を返す.
+
+    "raw" は x, t をそのまま、ほかは train_normalized で変換して学習する.
+    """
+    results = {}
+    for method, learning_rate in settings.items():
+        if method == "raw":
+            model = Perceptron(x.shape[1], t.shape[1], learning_rate=learning_rate, rng=rng)
+            losses = train(x, t, model, MeanSquaredError(), max_iteration)
+        else:
+            model, losses = train_normalized(x, t, method, learning_rate, max_iteration, rng)
+        results[method] = (model, losses)
+    return results
+
+
+if __name__ == "__main__":
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = np.genfromtxt(DATA, delimiter=",", names=True)
+    x = np.column_stack([table["TV"], table["Radio"], table["Newspaper"]])
+    t = table["Sales"].reshape(-1, 1)
+
+    # g_w, g_b をバッチの和で計算する Perceptron の学習率 (平均なら N = 200 倍にできる)
+    settings = {"raw": 1e-7, "max": 0.003, "min_max": 0.003, "standardize": 0.002}
+    max_iteration = 2000
+    results = compare_normalizations(x, t, settings, max_iteration, np.random.default_rng(0))
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for method, (model, losses) in results.items():
+        print(f"{method}: learning_rate = {settings[method]:g}, "
+              f"w = {np.round(np.ravel(model.w), 6)}, b = {np.round(np.ravel(model.b), 6)}, "
+              f"E = {losses[-1]:.6g}")
+        left.plot(losses, label=method)
+        y = model.forward(x) if method == "raw" else predict_original(model, x)
+        right.plot(t.ravel(), np.ravel(y), ".", markersize=3, label=method)
+    left.set_yscale("log")
+    left.set_xlabel("iteration")
+    left.set_ylabel("E (each method's own scale)")
+    left.legend(loc="upper right")
+    right.plot([t.min(), t.max()], [t.min(), t.max()], color="black", linewidth=1)
+    right.set_xlabel("Sales")
+    right.set_ylabel("prediction")
+    right.legend(loc="upper left")
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.95, wspace=0.25)
+    OUTPUTS.mkdir(exist_ok=True)
+    fig.savefig(OUTPUTS / "normalization_comparison.png", dpi=80)
