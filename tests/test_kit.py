@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.manifest import load_assignment
+from conftest import copy_kit, put_reference
 from grader.paths import Course
-from grader.validate import submission_from_folder
-from grader.worker.studentops import find_module_file
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT = ROOT / "assignments" / "02_perceptron"
@@ -24,14 +22,6 @@ SOLUTION = ROOT / "reference" / "02_perceptron" / "solution"
 
 
 ASSIGNMENTS = Course(ROOT).assignment_names()
-
-
-def copy_kit(assignment: str, tmp_path: Path) -> Path:
-    """A copy of the kit as a student receives it (links resolved)."""
-    target = tmp_path / assignment
-    shutil.copytree(ROOT / "assignments" / assignment, target,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.png"))
-    return target
 
 
 @pytest.fixture
@@ -51,21 +41,43 @@ def test_every_skeleton_fails_cleanly(assignment: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_reference_passes_its_public_tests(assignment: str, tmp_path: Path) -> None:
     kit = copy_kit(assignment, tmp_path)
-    solution = submission_from_folder(load_assignment(Course(ROOT), assignment), "reference",
-                                      "s2601234")
-    for expected in load_assignment(Course(ROOT), assignment).modules:
-        skeleton = find_module_file(str(kit / "scripts"), expected.module or "")
-        if skeleton:
-            Path(skeleton).unlink()
-    for name, content in solution.files.items():
-        (kit / "scripts" / name).write_bytes(content)
+    put_reference(kit, assignment)
     done = run_pytest(kit)
     assert done.returncode == 0, done.stdout
 
 
-def run_pytest(kit: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-                          cwd=kit, capture_output=True, text=True, timeout=120,
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_tests_run_from_scripts_in_either_language(assignment: str, tmp_path: Path) -> None:
+    """The slides have students work in scripts/ (004 「プログラムの実行（/scripts内で実行）」)."""
+    kit = copy_kit(assignment, tmp_path)
+    at_root = run_pytest(kit, "--lang", "en")
+    in_scripts = run_pytest(kit, "--lang", "ja", cwd=kit / "scripts")
+    assert in_scripts.returncode == 1, in_scripts.stdout + in_scripts.stderr
+    failed = [line for line in at_root.stdout.splitlines() if line.startswith("FAILED")]
+    assert failed and at_root.stdout.splitlines()[-1].split(" in ")[0] == \
+        in_scripts.stdout.splitlines()[-1].split(" in ")[0]
+    assert "まだ実装されていません" in in_scripts.stdout
+    assert "not implemented yet" not in in_scripts.stdout
+    put_reference(kit, assignment)
+    assert run_pytest(kit, cwd=kit / "scripts").returncode == 0
+
+
+def test_template_beside_the_renamed_file_is_ignored(kit: Path) -> None:
+    """ex_02_s2601234.py next to the untouched ex_02_student_id.py: the grader takes the
+    renamed file, and so do the public tests (studentops.find_module_file)."""
+    put_reference(kit, "02_perceptron", keep_templates=True)
+    assert (kit / "scripts" / "ex_02_student_id.py").is_file()
+    assert (kit / "scripts" / "ex_02_s2601234.py").is_file()
+    done = run_pytest(kit)
+    assert done.returncode == 0, done.stdout
+
+
+def run_pytest(kit: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``uv run pytest`` as a student types it: the console script, which (unlike
+    ``python -m pytest``) does not put the working directory on sys.path (-P)."""
+    return subprocess.run([sys.executable, "-P", "-m", "pytest", "-p", "no:cacheprovider",
+                           *args],
+                          cwd=cwd or kit, capture_output=True, text=True, timeout=120,
                           env={"PATH": "/usr/bin:/bin", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
 
 
