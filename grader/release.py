@@ -39,8 +39,8 @@ SKIPPED_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints", ".venv", "
                 ".mypy_cache"}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 DEFAULT_PYPROJECT = """# 課題 {name} の環境 / environment for assignment {name}.
-#   uv run pytest                 公開テストを実行 (scripts/ からも可) / run the public tests (also from scripts/)
-#   uv run pack.py <学籍番号>      提出用 zip を作成 / make the zip to upload
+#   uv run pytest            公開テスト (scripts/ からも可) / public tests (also from scripts/)
+#   uv run pack.py <学籍番号>  提出用 zip を作成 / make the zip to upload
 [project]
 name = "nn-{slug}"
 version = "1.0.0"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from grader.ingest import late, names, notebook
-from grader.ingest.discussion import parse_answers
+from grader.ingest.discussion import parse_answers, untagged_text
 from grader.ingest.decode import declare_utf8, decode_text
 from grader.ingest.roster import Roster
 from grader.ingest.sources import Intake
@@ -292,6 +292,8 @@ def describe_source(state: State) -> None:
 
 def collect_answers(state: State) -> None:
     """The 考察 answers per question (the manifest's [[questions]]), for the TA's pages."""
+    state.submission.untagged = untagged_text(state.submission.discussion,
+                                              state.assignment.questions)
     state.submission.answers = parse_answers(state.submission.discussion,
                                              state.assignment.questions)
 
