@@ -108,3 +108,59 @@ def test_syntax_error_is_one_line(kit: Path) -> None:
     done = run_pytest(kit, "tests/test_perceptron.py")
     assert "perceptron.py line" in done.stdout and "SyntaxError" in done.stdout
     assert "Traceback" not in done.stdout
+
+
+def local_import_cycles(folder: Path) -> list[list[str]]:
+    """Cycles among the modules of one folder (``import x`` / ``from x import y`` of a
+    sibling file, anywhere in the file)."""
+    import ast
+
+    modules = {p.stem: p for p in folder.glob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except SyntaxError:
+            graph[name] = set()  # a broken sample: graded as such, no imports to follow
+            continue
+        used = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                used |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                used.add(node.module.split(".")[0])
+        graph[name] = used & set(modules) - {name}
+    cycles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        for following in sorted(graph[node]):
+            if following in path:
+                cycle = path[path.index(following):]
+                if min(cycle) == cycle[0]:
+                    cycles.append(cycle)
+            else:
+                visit(following, [*path, following])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    return cycles
+
+
+def code_folders() -> list[Path]:
+    """What students get and what they hand in: skeletons, reference, every sample."""
+    folders = [ROOT / "assignments" / a / "scripts" for a in ASSIGNMENTS]
+    folders += [ROOT / "reference" / a / "solution" for a in ASSIGNMENTS]
+    folders += sorted(p for p in (ROOT / "submissions").glob("*/*/scripts") if p.is_dir())
+    return folders
+
+
+@pytest.mark.parametrize("folder", code_folders(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_import_cycles(folder: Path) -> None:
+    assert local_import_cycles(folder) == []
+
+
+def test_import_cycles_are_found(tmp_path: Path) -> None:
+    (tmp_path / "two_layer_net.py").write_text("from train_neuralnet import load\n")
+    (tmp_path / "train_neuralnet.py").write_text("def f():\n    import two_layer_net\n")
+    (tmp_path / "layers.py").write_text("import numpy\n")
+    assert local_import_cycles(tmp_path) == [["train_neuralnet", "two_layer_net"]]
