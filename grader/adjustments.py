@@ -5,11 +5,20 @@ FILE`` (``grader.gradebook.import_file`` stores them). Each entry names the stud
 assignment, the points to add (negative to subtract), whether the late penalty is
 waived, why, and who decided.
 
-CSV (UTF-8, a header row; ``points``, ``waive_late_penalty`` and ``by`` optional)::
+CSV (UTF-8, a header row; ``points``, ``waive_late_penalty``, ``question`` and ``by``
+optional; other columns are ignored)::
 
     student_id,assignment,points,waive_late_penalty,reason,by
     s001,02_perceptron,3,,考察: 学習率の比較が丁寧,yamada
     s002,02_perceptron,0,yes,病欠 (診断書あり),yamada
+
+Points for one written question (the manifest's ``[[questions]]``) name it in
+``question``: such a row may give 0 points (graded, nothing earned), needs no reason
+(``考察 [id]`` by default) and is skipped while its points cell is blank, so the CSV
+``grader report`` prefills for each question (``reports/discussion/``) can be imported
+half-graded and again when finished. Each (student, assignment, question) is graded
+once: by one row of one file (:func:`check_questions`, and the gradebook across files),
+with points between 0 and the question's.
 
 TOML (``by`` at the top is the default for every entry)::
 
@@ -39,7 +48,8 @@ from grader.errors import UserError
 
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "waive", "waived", "はい", "○", "✓"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "いいえ"}
-CSV_COLUMNS = ("student_id", "assignment", "points", "waive_late_penalty", "reason", "by")
+CSV_COLUMNS = ("student_id", "assignment", "question", "points", "waive_late_penalty",
+               "reason", "by")
 
 
 class AdjustmentError(UserError):
@@ -62,10 +72,13 @@ class Adjustment:
     source: str = ""
     """The file (by name) it was imported from."""
     imported_at: str = ""
+    question: str = ""
+    """The written question (考察) these points are for, or "" for anything else."""
 
     def to_dict(self) -> dict:
         return {"student_id": self.student_id, "assignment": self.assignment,
-                "points": self.points, "waive_late_penalty": self.waive_late_penalty,
+                "question": self.question, "points": self.points,
+                "waive_late_penalty": self.waive_late_penalty,
                 "reason": self.reason, "by": self.by, "source": self.source,
                 "imported_at": self.imported_at}
 
@@ -93,12 +106,16 @@ def _points(value: Any, where: str) -> float:
     return round(number, 4)
 
 
-def _entry(raw: dict, default_by: str, where: str) -> Adjustment:
+def _entry(raw: dict, default_by: str, where: str) -> Adjustment | None:
+    """One entry, or None for a question row not graded yet (blank points)."""
     def text(key: str) -> str:
         value = raw.get(key)
         return "" if value is None else str(value).strip()
 
-    student, assignment, reason = text("student_id"), text("assignment"), text("reason")
+    student, assignment, question = text("student_id"), text("assignment"), text("question")
+    if question and not text("points"):
+        return None
+    reason = text("reason") or (f"考察 [{question}]" if question else "")
     for key, value in (("student_id", student), ("assignment", assignment),
                        ("reason", reason)):
         if not value:
@@ -106,11 +123,37 @@ def _entry(raw: dict, default_by: str, where: str) -> Adjustment:
                                   "student_id, an assignment and a reason)")
     points = _points(raw.get("points"), where)
     waive = _flag(raw.get("waive_late_penalty"), where)
-    if points == 0 and not waive:
+    if points == 0 and not waive and not question:
         raise AdjustmentError(f"{where}: neither points nor waive_late_penalty is set")
     by = text("by") or default_by
     return Adjustment(student_id=student, assignment=assignment, reason=reason, by=by,
-                      points=points, waive_late_penalty=waive)
+                      points=points, waive_late_penalty=waive, question=question)
+
+
+def check_questions(entries: list[Adjustment], known: dict[str, dict[str, float]]) -> None:
+    """Question points name a question of the assignment (when the course declares the
+    assignment's questions: ``known`` maps assignment -> question id -> most points),
+    stay within 0..its points, and grade each (student, assignment, question) once."""
+    seen: set[tuple[str, str, str]] = set()
+    for entry in entries:
+        if not entry.question:
+            continue
+        pair = (entry.student_id, entry.assignment, entry.question)
+        if pair in seen:
+            raise AdjustmentError(f"{entry.student_id} / {entry.assignment}: question "
+                                  f"{entry.question!r} is graded twice in this file")
+        seen.add(pair)
+        asked = known.get(entry.assignment)
+        if asked is None:
+            continue
+        if entry.question not in asked:
+            raise AdjustmentError(
+                f"{entry.student_id} / {entry.assignment}: no question {entry.question!r} "
+                f"(the assignment asks {', '.join(sorted(asked)) or 'none'})")
+        if not 0 <= entry.points <= asked[entry.question]:
+            raise AdjustmentError(
+                f"{entry.student_id} / {entry.assignment}: question {entry.question!r} "
+                f"gives 0 to {asked[entry.question]:g} points, not {entry.points:g}")
 
 
 def parse(data: bytes, name: str, default_by: str) -> list[Adjustment]:
@@ -128,8 +171,9 @@ def parse(data: bytes, name: str, default_by: str) -> list[Adjustment]:
         entries = document.get("adjustment", [])
         if not isinstance(entries, list):
             raise AdjustmentError(f"{name}: use [[adjustment]] tables")
-        return [_entry(entry, by, f"{name} adjustment {number}")
-                for number, entry in enumerate(entries, start=1)]
+        found = [_entry(entry, by, f"{name} adjustment {number}")
+                 for number, entry in enumerate(entries, start=1)]
+        return [entry for entry in found if entry is not None]
     reader = csv.DictReader(io.StringIO(text))
     header = [column.strip() for column in reader.fieldnames or []]
     missing = [column for column in ("student_id", "assignment", "reason")
@@ -138,6 +182,7 @@ def parse(data: bytes, name: str, default_by: str) -> list[Adjustment]:
         raise AdjustmentError(f"{name}: missing column(s) {', '.join(missing)}; expected "
                               f"{', '.join(CSV_COLUMNS)}")
     reader.fieldnames = header
-    return [_entry(row, default_by, f"{name} line {reader.line_num}")
+    rows = [_entry(row, default_by, f"{name} line {reader.line_num}")
             for row in reader if any((value or "").strip() for value in row.values()
                                      if isinstance(value, str))]
+    return [row for row in rows if row is not None]

@@ -273,16 +273,32 @@ def adjust(files: tuple[str, ...], db: str | None, by: str | None, source: str |
 
     if source and len(files) > 1:
         raise UsageProblem("--source names one file's adjustments: import one file at a time")
-    db_path = _existing_gradebook(_course(course_dir), db)
+    course = _course(course_dir)
+    db_path = _existing_gradebook(course, db)
+    questions = _question_points(course)
     with Gradebook(db_path) as book:
         for name in files:
-            summary = import_file(book, Path(name), by=by, source=source)
+            summary = import_file(book, Path(name), by=by, source=source,
+                                  questions=questions)
             click.echo(f"{name}: {summary.outcome} ({summary.entries} adjustment(s), "
                        f"source {summary.source!r})")
             for student, assignment in summary.unknown:
                 click.echo(f"  note: no result yet for {student} / {assignment} "
                            "(kept; it applies once graded)", err=True)
     click.echo("run 'grader report' to show them in the reports")
+
+
+def _question_points(course: Course) -> dict[str, dict[str, float]]:
+    """assignment -> written question id -> most points, for the manifests that load."""
+    from grader.manifest import ManifestError, load_assignment
+
+    found = {}
+    for name in course.assignment_names():
+        try:
+            found[name] = {q.id: q.points for q in load_assignment(course, name).questions}
+        except ManifestError:
+            continue  # grader validate reports a broken manifest; adjust does not need it
+    return found
 
 
 @main.command()

@@ -21,6 +21,7 @@ Schema versions (``SCHEMA_VERSION``; older gradebooks are migrated when opened):
 
 1. results, outcomes, runs.
 2. adjustment_imports, adjustments (manual adjustments with who, why, when, source).
+3. adjustments.question (points for one written question, graded from the 考察 pages).
 """
 
 from __future__ import annotations
@@ -36,11 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import __version__
-from grader.adjustments import Adjustment, AdjustmentError, parse
+from grader.adjustments import Adjustment, AdjustmentError, check_questions, parse
 from grader.errors import UserError
 from grader.results import JobResult, JobStatus
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -111,6 +112,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX IF NOT EXISTS adjustments_by_import ON adjustments (import_id)",
         "CREATE UNIQUE INDEX IF NOT EXISTS one_active_import ON adjustment_imports (source) "
         "WHERE replaced_at IS NULL"),
+    3: ("ALTER TABLE adjustments ADD COLUMN question TEXT NOT NULL DEFAULT ''",),
 }
 
 
@@ -282,6 +284,7 @@ class Gradebook:
             if twin is not None:
                 raise AdjustmentError(f"the same adjustments were already imported as "
                                       f"{twin[0]!r}; import that file again instead")
+            self._refuse_regrading(entries, source)
             now = _now()
             if active is not None:
                 db.execute("UPDATE adjustment_imports SET replaced_at=? WHERE id=?",
@@ -293,15 +296,31 @@ class Gradebook:
             import_id = int(cursor.lastrowid or 0)
             db.executemany(
                 "INSERT INTO adjustments (import_id, assignment, student_id, points, "
-                "waive_late_penalty, reason, author) VALUES (?,?,?,?,?,?,?)",
+                "waive_late_penalty, reason, author, question) VALUES (?,?,?,?,?,?,?,?)",
                 [(import_id, e.assignment, e.student_id, e.points, int(e.waive_late_penalty),
-                  e.reason, e.by) for e in entries])
+                  e.reason, e.by, e.question) for e in entries])
             return "added" if active is None else "replaced"
+
+    def _refuse_regrading(self, entries: list[Adjustment], source: str) -> None:
+        """A written question graded by another file in force would count twice."""
+        graded = {(e.student_id, e.assignment, e.question) for e in entries if e.question}
+        if not graded:
+            return
+        rows = self.db.execute(
+            "SELECT a.student_id, a.assignment, a.question, i.source FROM adjustments a "
+            "JOIN adjustment_imports i ON i.id = a.import_id "
+            "WHERE i.replaced_at IS NULL AND a.question <> '' AND i.source <> ?", (source,))
+        for student, assignment, question, other in rows:
+            if (student, assignment, question) in graded:
+                raise AdjustmentError(
+                    f"{student} / {assignment}: question {question!r} is already graded in "
+                    f"{other!r}; change it there (and import that file again)")
 
     def adjustments(self, assignment: str | None = None) -> list[Adjustment]:
         """The adjustments in force (from each source's latest import), in import order."""
         query = ("SELECT a.student_id, a.assignment, a.reason, a.author, a.points, "
-                 "a.waive_late_penalty, i.source, i.imported_at FROM adjustments a "
+                 "a.waive_late_penalty, i.source, i.imported_at, a.question "
+                 "FROM adjustments a "
                  "JOIN adjustment_imports i ON i.id = a.import_id "
                  "WHERE i.replaced_at IS NULL")
         params: tuple = ()
@@ -311,7 +330,8 @@ class Gradebook:
         query += " ORDER BY a.id"
         return [Adjustment(student_id=row[0], assignment=row[1], reason=row[2], by=row[3],
                            points=row[4], waive_late_penalty=bool(row[5]), source=row[6],
-                           imported_at=row[7]) for row in self.db.execute(query, params)]
+                           imported_at=row[7], question=row[8])
+                for row in self.db.execute(query, params)]
 
     def adjustment_imports(self) -> list[dict]:
         """Every import, replaced ones included (the audit trail)."""
@@ -321,10 +341,15 @@ class Gradebook:
 
 
 def import_file(book: Gradebook, path: Path, by: str | None = None,
-                source: str | None = None) -> ImportSummary:
-    """Read an adjustments file and store its entries (idempotent: see grader.adjustments)."""
+                source: str | None = None,
+                questions: dict[str, dict[str, float]] | None = None) -> ImportSummary:
+    """Read an adjustments file and store its entries (idempotent: see grader.adjustments).
+
+    ``questions`` (assignment -> question id -> most points, from the manifests) checks
+    the points given to written questions."""
     data = path.read_bytes()
     entries = parse(data, path.name, by or getpass.getuser())
+    check_questions(entries, questions or {})
     name = source or path.name
     outcome = book.import_adjustments(
         source=name, path=str(path.resolve()), sha256=hashlib.sha256(data).hexdigest(),

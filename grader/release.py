@@ -1,9 +1,12 @@
 """``grader release NAME --out DIR``: the starter kit students download, and proof it leaks nothing.
 
 The kit is ``assignments/<name>/`` as a student needs it: ``scripts/`` (skeletons),
-``tests/`` (public tests with the shared ``conftest.py``, ``checks.py`` and
-``studentops.py`` copied in place of their links), ``data/``, an empty ``outputs/``,
-``TASK.ja.md``/``TASK.en.md`` and ``pyproject.toml`` (``uv run pytest``). It is written
+``tests/`` (public tests with the shared ``conftest.py``, ``checks.py``,
+``kit_plugin.py`` and ``studentops.py`` copied in place of their links), ``data/``, an
+empty ``outputs/``, ``TASK.ja.md``/``TASK.en.md``, ``考察.md`` when there are written
+questions, ``pack.py`` with its ``submission.toml`` (check and zip a submission), and
+``pyproject.toml`` with ``uv.lock`` and ``requirements.txt`` (``uv run pytest``, or pip
+with pinned versions; ``tools/lock_kits.py`` writes both). It is written
 to ``DIR/<name>/`` and packed into ``DIR/<name>.zip`` (sorted, fixed dates: the same
 kit gives the same bytes).
 
@@ -18,6 +21,7 @@ the public tests are run on the untouched skeleton: they must run and fail clean
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import subprocess
@@ -28,26 +32,56 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.manifest import Assignment, load_assignment
+from grader.manifest.questions import DISCUSSION_FILE, PLACEHOLDER
 from grader.paths import Course
 
 SKIPPED_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints", ".venv", ".ruff_cache",
                 ".mypy_cache"}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 DEFAULT_PYPROJECT = """# 課題 {name} の環境 / environment for assignment {name}.
-#   uv run pytest                 公開テストを実行 / run the public tests
+#   uv run pytest            公開テスト (scripts/ からも可) / public tests (also from scripts/)
+#   uv run pack.py <学籍番号>  提出用 zip を作成 / make the zip to upload
 [project]
 name = "nn-{slug}"
 version = "1.0.0"
 requires-python = ">=3.11"
-dependencies = ["numpy>=1.26", "matplotlib>=3.8", "pandas>=2.1", "pytest>=8.0"]
+dependencies = ["numpy>=2.0", "matplotlib>=3.8", "pytest>=8.4"]
 
 [tool.uv]
 package = false
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
-addopts = "-q"
+pythonpath = ["tests"]
+addopts = "-q -p kit_plugin"
 """
+
+
+def _toml(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a TOML basic string for this content
+
+
+def submission_toml(assignment: Assignment) -> str:
+    """The kit's ``submission.toml``: what ``pack.py`` zips (the manifest's [[files]]:
+    code from scripts/, other files from the kit folder or scripts/, figures from
+    outputs/) and the 考察 questions it reminds the student of."""
+    lines = ["# 提出するファイル。pack.py が読みます (マニフェストから生成、編集不可)。",
+             "# Files to submit, read by pack.py (generated from the manifest; do not edit).",
+             f"assignment = {_toml(assignment.name)}",
+             f"discussion = {_toml(DISCUSSION_FILE)}",
+             f"placeholder = {_toml(PLACEHOLDER)}"]
+    for expected in assignment.files:
+        folders = ["scripts"] if expected.module else [".", "scripts"]
+        lines += ["", "[[files]]", f"name = {_toml(expected.name)}",
+                  f"folders = [{', '.join(_toml(f) for f in folders)}]"]
+        if expected.optional:
+            lines.append("optional = true")
+    for question in assignment.questions:
+        lines += ["", "[[questions]]", f"id = {_toml(question.id)}",
+                  f"title = {_toml(question.title['ja'] + ' / ' + question.title['en'])}"]
+    for figure in assignment.figures:
+        lines += ["", "[[figures]]", f"file = {_toml(figure.file)}"]
+    return "\n".join(lines) + "\n"
 
 
 class ReleaseError(Exception):
@@ -262,7 +296,7 @@ def run_public_tests(folder: Path, timeout: float = 300) -> subprocess.Completed
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
            "HOME": str(folder), "MPLBACKEND": "Agg", "LANG": "C.UTF-8",
            "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider"],
+    return subprocess.run([sys.executable, "-P", "-m", "pytest", "-p", "no:cacheprovider"],
                           cwd=folder, capture_output=True, text=True, timeout=timeout, env=env,
                           stdin=subprocess.DEVNULL)
 

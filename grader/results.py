@@ -171,6 +171,8 @@ class IngestFacts:
     """The written 考察, for manual grading; never scored."""
     answers: dict = field(default_factory=dict)
     """The 考察 per question id of the manifest's [[questions]] (unanswered: absent)."""
+    untagged: str | None = None
+    """考察 written outside the questions' tagged sections, shown to the TA (not scored)."""
     student_name: str | None = None
     """From the roster or the LMS export."""
     email: str | None = None

@@ -13,9 +13,12 @@ import pytest
 
 from grader.executors import LocalExecutor
 from grader.gradebook import Gradebook
+from grader.manifest import load_assignment
 from grader.paths import Course
 from grader.results import JobResult
 from grader.runner import grade
+from grader.validate import submission_from_folder
+from grader.worker.studentops import find_module_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = Path(__file__).resolve().parent / "expected"
@@ -61,6 +64,28 @@ def graded_classes(course: Course, tmp_path_factory: pytest.TempPathFactory
 def graded_perceptron(graded_classes: dict) -> dict[str, JobResult]:
     """The 02_perceptron sample class."""
     return graded_classes["02_perceptron"]
+
+
+def copy_kit(assignment: str, tmp_path: Path) -> Path:
+    """A copy of the kit as a student receives it (links resolved)."""
+    target = tmp_path / assignment
+    shutil.copytree(ROOT / "assignments" / assignment, target,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.png"))
+    return target
+
+
+def put_reference(kit: Path, assignment: str, student_id: str = "s2601234", *,
+                  keep_templates: bool = False) -> None:
+    """The reference solution in the kit's scripts/, under a student's file names."""
+    solved = load_assignment(Course(ROOT), assignment)
+    solution = submission_from_folder(solved, "reference", student_id)
+    if not keep_templates:
+        for expected in solved.modules:
+            skeleton = find_module_file(str(kit / "scripts"), expected.module or "")
+            if skeleton:
+                Path(skeleton).unlink()
+    for name, content in solution.files.items():
+        (kit / "scripts" / name).write_bytes(content)
 
 
 def copy_course(root: Path) -> Course:

@@ -66,7 +66,8 @@ def test_kit_has_no_reference_code_and_fails_cleanly(assignment: str, tmp_path: 
     folder = kit.folder
     # What a student needs, as real files (links resolved), nothing else.
     for needed in ("pyproject.toml", "TASK.ja.md", "TASK.en.md", "tests/conftest.py",
-                   "tests/checks.py", "tests/studentops.py", "outputs"):
+                   "tests/checks.py", "tests/studentops.py", "tests/kit_plugin.py", "outputs",
+                   "pack.py", "submission.toml", "uv.lock", "requirements.txt"):
         assert (folder / needed).exists(), needed
     assert not any(p.is_symlink() for p in folder.rglob("*"))
     assert not any(p.name == "__pycache__" or p.suffix == ".pyc" for p in folder.rglob("*"))

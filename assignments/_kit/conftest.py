@@ -4,7 +4,8 @@
 
 * ``student`` fixture: ``student("perceptron")`` imports your ``scripts/perceptron.py``.
 * Failures are shown as short messages in Japanese and English. Choose one language
-  with ``pytest --lang ja`` or ``pytest --lang en`` (or set ``NN_LANG``).
+  with ``pytest --lang ja`` or ``pytest --lang en`` (or set ``NN_LANG``); the option
+  comes from ``kit_plugin.py``, which also lets ``pytest`` run from ``scripts/``.
 * The grader runs these same tests (and hidden ones) with your code in a sandbox.
 """
 
@@ -28,12 +29,6 @@ import studentops
 KIT = Path(os.path.abspath(__file__)).parent.parent
 SCRIPTS = KIT / "scripts"
 OUTPUTS = KIT / "outputs"
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--lang", choices=["ja", "en", "both"],
-                     default=os.environ.get("NN_LANG", "both"),
-                     help="language of failure messages (ja, en or both)")
 
 
 def _bilingual_fail(ja: str, en: str) -> None:
@@ -139,7 +134,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report = outcome.get_result()
     if not report.failed or call.excinfo is None:
         return
-    lang = item.config.getoption("--lang")
+    # kit_plugin.py adds --lang; without it (pytest -p no:kit_plugin) NN_LANG still works.
+    lang = item.config.getoption("--lang", default=os.environ.get("NN_LANG", "both"))
     error = call.excinfo.value
     bilingual = getattr(error, "bilingual", None)
     if isinstance(bilingual, dict):

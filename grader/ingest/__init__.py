@@ -66,7 +66,7 @@ def discover(assignment: Assignment, submissions_dir: Path | None = None,
     submissions: dict[str, Submission] = {}
     for intake in intakes:
         try:
-            identity = identify(intake, people)
+            identity = identify(intake, people, assignment.name)
             submission = build(intake, assignment, identity)
         except Exception:  # noqa: BLE001 - a grader bug for one student must not stop the batch
             # No job for this student: an earlier grade, if any, stays as it was.

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from grader.ingest import late, names, notebook
-from grader.ingest.discussion import parse_answers
+from grader.ingest.discussion import parse_answers, untagged_text
 from grader.ingest.decode import declare_utf8, decode_text
 from grader.ingest.roster import Roster
 from grader.ingest.sources import Intake
@@ -71,24 +71,33 @@ def _clean_id(text: str) -> str:
     return re.sub(r"[^\w.-]", "_", text).strip("._") or "student"
 
 
-def identify(intake: Intake, roster: Roster | None) -> Identity:
+def packed_id(intake: Intake, assignment: str) -> str:
+    """``02_perceptron_s2601234.zip`` (what the kit's pack.py writes) -> ``s2601234``."""
+    prefix = f"{assignment}_"
+    if intake.kind == "zip" and intake.key.startswith(prefix) and len(intake.key) > len(prefix):
+        return intake.key[len(prefix):]
+    return intake.key
+
+
+def identify(intake: Intake, roster: Roster | None, assignment: str = "") -> Identity:
     """The student id to grade under: from the roster, else a clear stand-in."""
+    key = packed_id(intake, assignment) if assignment else intake.key
     lms = intake.kind in ("moodle", "canvas")
-    who = f"{intake.name} ({intake.lms_id})" if intake.name else (intake.lms_id or intake.key)
+    who = f"{intake.name} ({intake.lms_id})" if intake.name else (intake.lms_id or key)
     if roster is not None:
-        person = roster.find(lms_id=intake.lms_id, key=None if lms else intake.key,
+        person = roster.find(lms_id=intake.lms_id, key=None if lms else key,
                              name=intake.name)
         if person is not None:
             return Identity(person.student_id, person.name or intake.name,
                             email=person.email or None)
     if not lms:
-        notes = (("unknown_identity", {"who": intake.key, "student": intake.key}),) \
+        notes = (("unknown_identity", {"who": key, "student": key}),) \
             if roster is not None else ()
-        return Identity(intake.key, None, notes)
+        return Identity(key, None, notes)
     student_id = _clean_id(f"{intake.kind}_{intake.lms_id}")
-    key = "unknown_identity" if roster is not None else "no_roster"
+    note = "unknown_identity" if roster is not None else "no_roster"
     return Identity(student_id, intake.name,
-                    ((key, {"who": who, "student": student_id, "lms": intake.kind.title()}),))
+                    ((note, {"who": who, "student": student_id, "lms": intake.kind.title()}),))
 
 
 # ----------------------------------------------------------------------------- steps
@@ -283,6 +292,8 @@ def describe_source(state: State) -> None:
 
 def collect_answers(state: State) -> None:
     """The 考察 answers per question (the manifest's [[questions]]), for the TA's pages."""
+    state.submission.untagged = untagged_text(state.submission.discussion,
+                                              state.assignment.questions)
     state.submission.answers = parse_answers(state.submission.discussion,
                                              state.assignment.questions)
 

@@ -25,6 +25,8 @@ class Submission:
     discussion: str | None = None
     answers: dict[str, str] = field(default_factory=dict)
     """The 考察 answers per question id (grader.ingest.discussion)."""
+    untagged: str | None = None
+    """考察 text outside the questions' sections (grader.ingest.discussion)."""
     submitted_at: str | None = None
     source: str = ""
     """Where the files came from (a path, an archive, a commit), for people."""
@@ -61,6 +63,7 @@ class Submission:
             if "/" in name or "\\" in name or name in ("", ".", ".."):
                 raise ValueError(f"graded file name {name!r} is not a plain file name")
         facts = IngestFacts(discussion=self.discussion or None, answers=dict(self.answers),
+                            untagged=self.untagged or None,
                             student_name=self.student_name or None,
                             email=self.student_email or None,
                             source=dict(self.source_info), late=self.late)

@@ -169,7 +169,10 @@ def _needs_attention(cell: Cell, t: Translate) -> list[Badge]:
 
 def dashboard(results: list[JobResult], grades: dict, lang: str, catalogue: Catalogue,
               t: Translate, href: Callable[[str], str],
-              downloads: tuple[Download, ...] = ()) -> Dashboard:
+              downloads: tuple[Download, ...] = (),
+              discussion: dict[str, tuple[int, str]] | None = None) -> Dashboard:
+    """The class page. ``discussion``: assignment -> (考察 answers not graded yet, link to
+    its grading pages), for the assignments with written questions."""
     names = sorted({r.assignment for r in results})
     maxima = {name: max((r.max_points for r in results if r.assignment == name), default=0.0)
               for name in names}
@@ -221,7 +224,8 @@ def dashboard(results: list[JobResult], grades: dict, lang: str, catalogue: Cata
                                        reasons=tuple(reasons), total=total, search=search))
     attention.sort(key=_urgency)
     summaries = tuple(summary(column, [r for r in results if r.assignment == column.name],
-                               grades, lang, catalogue, t, href, len(flagged[column.name]))
+                               grades, lang, catalogue, t, href, len(flagged[column.name]),
+                               (discussion or {}).get(column.name))
                       for column in columns)
     percents = [row.percent for row in rows]
     return Dashboard(

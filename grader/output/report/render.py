@@ -85,10 +85,12 @@ def load_catalogue(course: object | None, assignments: Iterable[str]) -> views.C
         return views.Catalogue()
     from grader.manifest import load_assignment
 
-    titles, mistakes = {}, {}
+    titles, mistakes, questions, figures = {}, {}, {}, {}
     for name in sorted(set(assignments)):
         try:
-            titles[name] = load_assignment(course, name).title  # type: ignore[arg-type]
+            assignment = load_assignment(course, name)  # type: ignore[arg-type]
+            titles[name] = assignment.title
+            questions[name], figures[name] = assignment.questions, assignment.figures
         except Exception:  # noqa: BLE001 - a report never fails for a title
             pass
         try:
@@ -99,7 +101,8 @@ def load_catalogue(course: object | None, assignments: Iterable[str]) -> views.C
                               for key, value in table.items() if isinstance(value, dict)}
         except Exception:  # noqa: BLE001
             pass
-    return views.Catalogue(titles=titles, mistakes=mistakes)
+    return views.Catalogue(titles=titles, mistakes=mistakes, questions=questions,
+                           figures=figures)
 
 
 def by_student(results: Iterable[JobResult]) -> dict[str, list[JobResult]]:
@@ -119,11 +122,13 @@ def render_reports(results: list[JobResult], out_dir: Path, lang: str = "ja", *,
                    downloads: bool = True,
                    history: dict[tuple[str, str], tuple[views.Attempt, ...]] | None = None
                    ) -> Path:
-    """Write every student's page, the downloads and the dashboard; returns the dashboard.
+    """Write every student's page, the downloads, the 考察 pages for the TAs
+    (``grader.output.discussion``) and the dashboard; returns the dashboard.
 
     ``history`` maps (student, assignment) to the graded submissions of it, oldest first
     (:func:`read_history`); a student page shows them when there are several.
     """
+    from grader.output.discussion import write_discussion
     from grader.output.downloads import write_downloads
 
     adjustments = list(adjustments)
@@ -142,13 +147,17 @@ def render_reports(results: list[JobResult], out_dir: Path, lang: str = "ja", *,
                                            in history})
         (pages_dir / f"{safe_name(student_id)}.html").write_text(
             render_student(env, page, lang), encoding="utf-8")
+    discussion = write_discussion(results, adjustments, catalogue, out_dir, lang, env,
+                                  common(lang))
     links: tuple[dashboard.Download, ...] = ()
     if downloads:
         written = write_downloads(results, adjustments, out_dir / "downloads", lang)
         links = tuple(dashboard.Download(label=t(key, **params), href=f"downloads/{path.name}")
                       for key, params, path in written)
     board = dashboard.dashboard(results, grades, lang, catalogue, t,
-                            href=lambda s: f"students/{safe_name(s)}.html", downloads=links)
+                            href=lambda s: f"students/{safe_name(s)}.html", downloads=links,
+                            discussion={name: (p.ungraded, p.href)
+                                        for name, p in discussion.items() if p.questions})
     path = out_dir / "index.html"
     path.write_text(env.get_template("index.html.j2").render(board=board, **common(lang)),
                     encoding="utf-8")

@@ -110,6 +110,9 @@ class Summary:
     bands: tuple[Band, ...] = ()
     more_rates: tuple[TestRate, ...] = ()
     """Pass rates after the RATES_SHOWN hardest."""
+    discussion_href: str = ""
+    """The assignment's 考察 grading pages, when it has written questions."""
+    discussion_ungraded: int = 0
 
 
 def _rates(graded: list[JobResult], lang: str, t: Translate) -> list[TestRate]:
@@ -146,7 +149,7 @@ def _bands(own: list[JobResult], grades: dict, t: Translate) -> tuple[Band, ...]
 
 def summary(column: Column, own: list[JobResult], grades: dict, lang: str,
              catalogue: Catalogue, t: Translate, href: Callable[[str], str],
-             flagged: int) -> Summary:
+             flagged: int, discussion: tuple[int, str] | None = None) -> Summary:
     graded = [r for r in own if r.status == JobStatus.GRADED]
     finals = [g.final for r in graded
               if (g := grades[(r.student_id, r.assignment)]).final is not None]
@@ -163,12 +166,15 @@ def summary(column: Column, own: list[JobResult], grades: dict, lang: str,
     missing = sum(r.status == JobStatus.MISSING for r in own)
     errors = sum(r.status == JobStatus.ERROR for r in own)
     late = sum(1 for r in own if grades[(r.student_id, r.assignment)].late_penalty > 0)
-    counters = (Counter("count", t("report.students"), len(own)),
-                Counter("graded", t("report.graded_count"), len(graded)),
-                Counter("missing", t("report.missing_count"), missing),
-                Counter("errors", t("report.error_count"), errors),
-                Counter("late", t("report.late_count"), late),
-                Counter("attention", t("report.attention_count"), flagged))
+    counters: tuple[Counter, ...] = (
+        Counter("count", t("report.students"), len(own)),
+        Counter("graded", t("report.graded_count"), len(graded)),
+        Counter("missing", t("report.missing_count"), missing),
+        Counter("errors", t("report.error_count"), errors),
+        Counter("late", t("report.late_count"), late),
+        Counter("attention", t("report.attention_count"), flagged))
+    if discussion is not None:
+        counters += (Counter("discussion", t("discussion.ungraded_counter"), discussion[0]),)
     anchor = anchor_of(column.name)
     return Summary(
         name=column.name, title=column.title, count=len(own), graded=len(graded),
@@ -186,4 +192,6 @@ def summary(column: Column, own: list[JobResult], grades: dict, lang: str,
             links=tuple(StudentLink(s, f"{href(s)}#{anchor}") for s in students_with[m]))
             for m, n in mistakes.most_common()),
         short=column.short, anchor=column.anchor, counters=counters,
-        bands=_bands(own, grades, t))
+        bands=_bands(own, grades, t),
+        discussion_href=discussion[1] if discussion else "",
+        discussion_ungraded=discussion[0] if discussion else 0)

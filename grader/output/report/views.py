@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from grader.grades import Grade
 from grader.i18n import Bilingual
+from grader.manifest import Figure, Question
 from grader.output.report import causes, figures
 from grader.output.report.figures import FigureView, text_in
 from grader.results import JobResult, JobStatus, Status, TestOutcome, sum_points
@@ -41,6 +42,10 @@ class Catalogue:
     titles: dict[str, Bilingual] = field(default_factory=dict)
     mistakes: dict[str, dict[str, Bilingual]] = field(default_factory=dict)
     """assignment -> mistake id -> message."""
+    questions: dict[str, tuple[Question, ...]] = field(default_factory=dict)
+    """assignment -> its written questions (考察), graded by hand."""
+    figures: dict[str, tuple[Figure, ...]] = field(default_factory=dict)
+    """assignment -> the figures collected for people to look at."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+../../_kit/kit_plugin.py
