@@ -43,6 +43,8 @@ def test_arrays_roundtrip_exactly(dtype: str) -> None:
     assert back["a"].dtype == array.dtype and np.array_equal(back["a"], array)
     assert np.array_equal(back["t"], array.T) and back["empty"].shape == (0, 3)
     assert back["a"].flags.writeable and back["a"].flags.owndata
+    zero_d = roundtrip({"z": np.array(7, dtype)})["z"]
+    assert zero_d.shape == () and zero_d.dtype == array.dtype and zero_d == np.array(7, dtype)
 
 
 def test_numpy_scalars_become_python_numbers() -> None:

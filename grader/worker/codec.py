@@ -137,7 +137,9 @@ class _Encoder:
                 return self.export(array)
             else:
                 raise Unencodable(f"cannot send an array of dtype {plain.dtype}")
-        data = np.ascontiguousarray(plain)
+        # Not np.ascontiguousarray: it makes a 0-d array (what np.tensordot or np.einsum
+        # return for one point) 1-d, and float() of a 1-d array is an error in numpy 2.
+        data = np.asarray(plain, order="C")
         raw = data.reshape(-1).view(np.uint8).data if data.size else b""
         return {"$a": self._blob(raw), "dtype": data.dtype.str, "shape": list(data.shape)}
 
