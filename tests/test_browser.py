@@ -75,6 +75,12 @@ def site(tmp_path_factory: pytest.TempPathFactory, graded_classes: dict,
         "hostile": folder / "reports" / "students" / f"{safe_name(evil)}.html",
         "missing": folder / "reports" / "students" / "nobody.html",
         "published": next(p.path for p in published if p.student_id == "s00002"),
+        # 考察 for TAs: an assignment's overview, a question with everyone's answers and
+        # figures (image files, loaded lazily), the figures of no question.
+        "discussion-index": folder / "real" / "discussion" / "02_perceptron" / "index.html",
+        "discussion-question": folder / "real" / "discussion" / "01_numerical_gradient"
+        / "sampling.html",
+        "discussion-figures": folder / "real" / "discussion" / "03_backprop" / "figures.html",
     }
 
 
@@ -129,6 +135,11 @@ def problems_of(browser: Any, name: str, path: Path) -> list[str]:
         page.on("pageerror", lambda e, where=where: problems.append(
             f"{where}: script error: {e}"))
         page.goto(path.as_uri())
+        # Images load lazily as the page scrolls (the 考察 pages): load them all to check.
+        page.evaluate("document.querySelectorAll('img[loading=lazy]')"
+                      ".forEach(i => { i.loading = 'eager'; })")
+        page.wait_for_function("Array.from(document.images).every(i => i.complete)",
+                               timeout=10_000)
         broken = page.evaluate("Array.from(document.images).filter("
                                "i => !i.complete || i.naturalWidth === 0).map(i => i.alt)")
         if broken:

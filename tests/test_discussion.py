@@ -286,3 +286,32 @@ def test_a_filled_in_csv_is_never_overwritten(tmp_path: Path) -> None:
     assert f"grader adjust --source {csv_name(ASSIGNMENT)}" in index and kept[0].name in index
     render(tmp_path)  # nothing filled in the fresh one: simply rewritten
     assert len(list(folder.glob("grading-09_demo-edited-*.csv"))) == 1
+
+
+def test_the_sample_class_discussion(graded_classes: dict, tmp_path: Path) -> None:
+    """01's sample class through the real pipeline: the answers read from each student's
+    考察.md, the figures their scripts drew, and a CSV row per student and question."""
+    from grader.output.report.render import load_catalogue
+    from grader.paths import Course
+
+    results = list(graded_classes["01_numerical_gradient"].values())
+    course = Course(ROOT)
+    catalogue = load_catalogue(course, {"01_numerical_gradient"})
+    asked = catalogue.questions["01_numerical_gradient"]
+    render_reports(results, tmp_path / "reports", "ja", catalogue=catalogue, downloads=False)
+    folder = tmp_path / "reports" / "discussion" / "01_numerical_gradient"
+    complete = (ROOT / "submissions/01_numerical_gradient/correct/考察.md").read_text("utf-8")
+    answers = parse_answers(complete, asked)
+    assert set(answers) == {q.id for q in asked}
+    page = (folder / "sampling.html").read_text(encoding="utf-8")
+    assert answers["sampling"].splitlines()[0] in page
+    figure = folder / "img" / "correct" / "minibatch_comparison.png"
+    assert figure.read_bytes().startswith(b"\x89PNG") and figure.stat().st_size > 5_000
+    rows = read_csv(folder / csv_name("01_numerical_gradient"))
+    assert len(rows) == len(results) * len(asked)
+    answered = {(r["student_id"], r["question"]) for r in rows if r["answered"] == "yes"}
+    partly = parse_answers((ROOT / "submissions/01_numerical_gradient/correct_slide_literal"
+                            / "考察.md").read_text("utf-8"), asked)
+    assert 0 < len(partly) < len(asked)
+    assert {q for s, q in answered if s == "correct_slide_literal"} == set(partly)
+    assert {q for s, q in answered if s == "skeleton"} == set()

@@ -215,7 +215,9 @@ def pages(graded_classes: dict, course: Course, tmp_path_factory: pytest.TempPat
     published = publish(results, folder / "publish", b"k" * 32, "ja", catalogue=catalogue)
     found = {str(p.relative_to(folder)): p.read_text("utf-8")
              for p in [folder / "reports" / "index.html",
-                       *sorted((folder / "reports" / "students").glob("*.html"))]}
+                       *sorted((folder / "reports" / "students").glob("*.html")),
+                       *sorted((folder / "reports" / "discussion").glob("*/*.html"))]}
+    assert any("/discussion/" in page for page in found)  # the 考察 pages are checked too
     found.update({f"published/{p.student_id}": p.path.read_text("utf-8") for p in published})
     return found, results, catalogue
 

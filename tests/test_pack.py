@@ -6,6 +6,7 @@ Python, the working directory the kit or scripts/), on a copy of a kit.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -87,9 +88,31 @@ def test_not_a_student_id(student_id: str, tmp_path: Path) -> None:
 def test_failing_tests_warn_but_pack(tmp_path: Path) -> None:
     """Partial work may be submitted: the failures are listed, the zip is written."""
     kit = copy_kit("01_numerical_gradient", tmp_path)
+    expected = load_assignment(Course(ROOT), "01_numerical_gradient")
+    public = sum(1 for test in expected.tests if not test.hidden)
     done = pack(kit, "s2601234", "--lang", "en")
     assert done.returncode == 0, done.stdout
-    assert "Some public tests fail (5 failed" in done.stdout and "FAILED" in done.stdout
+    assert f"Some public tests fail ({public} failed" in done.stdout and "FAILED" in done.stdout
+    # The template 考察.md goes in (optional, present); the figures are not made yet.
+    assert "Questions of 考察.md not answered yet: " + ", ".join(
+        q.id for q in expected.questions) in done.stdout
+    for figure in expected.figures:
+        assert f"The figure outputs/{figure.file} is not there yet" in done.stdout
     with zipfile.ZipFile(kit / "01_numerical_gradient_s2601234.zip") as handle:
-        assert sorted(handle.namelist()) == ["scripts/gradient.py", "scripts/minibatch.py"]
+        assert sorted(handle.namelist()) == sorted(
+            [f"scripts/{f.name}" for f in expected.modules] + ["考察.md"])
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in handle.infolist())
+
+
+def test_answers_and_figures_go_in_the_zip(tmp_path: Path) -> None:
+    kit = copy_kit("05_ct_classifier", tmp_path)
+    put_reference(kit, "05_ct_classifier")
+    shutil.copy(ROOT / "submissions/05_ct_classifier/correct/考察.md", kit / "考察.md")
+    (kit / "outputs" / "ct_training.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    done = pack(kit, "s2601234", "--lang", "en", "--no-tests")
+    assert done.returncode == 0, done.stdout
+    assert "not answered yet" not in done.stdout and "not there yet" not in done.stdout
+    assert "Running the public tests" not in done.stdout
+    with zipfile.ZipFile(kit / "05_ct_classifier_s2601234.zip") as handle:
+        assert sorted(handle.namelist()) == ["outputs/ct_training.png",
+                                             "scripts/ct_classifier.py", "考察.md"]

@@ -31,6 +31,8 @@ import statistics
 import pytest
 
 from conftest import ROOT, assert_statuses, assignments_with_samples, expected_samples
+from grader.manifest import load_assignment
+from grader.paths import Course
 from grader.results import JobResult, Status
 
 CASES = [(assignment, student) for assignment in assignments_with_samples()
@@ -104,6 +106,14 @@ def test_readme_shows_the_cascade_figures() -> None:
         row = next(line for line in readme.splitlines() if f"`{assignment}`" in line)
         figure = f"{statistics.median(counts):g} / {max(counts)}"
         assert figure in row, f"README row of {assignment} should show {figure}"
+        manifest = load_assignment(Course(ROOT), assignment)
+        public = sum(1 for test in manifest.tests if not test.hidden)
+        cells = [cell.strip() for cell in row.split("|")]
+        assert cells[3] == f"{public} + {len(manifest.tests) - public}", row
+        assert cells[4] == f"{manifest.max_points:g}", row
+        asked = (f"{len(manifest.questions)} ({sum(q.points for q in manifest.questions):g})"
+                 f" · {len(manifest.figures)}") if manifest.questions else "—"
+        assert cells[6] == asked, row
 
 
 def test_uncatalogued_mistakes_get_a_specific_hint(graded_classes: dict) -> None:

@@ -13,6 +13,7 @@ undefined). Pages are self-contained: styles and scripts inline, figures inline 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -52,7 +53,18 @@ def environment() -> jinja2.Environment:
     env.filters["pts"] = format_points
     env.filters["signed"] = signed_points
     env.filters["level"] = views.level_of
+    env.filters["code_spans"] = code_spans
     return env
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """Text with Markdown's `code` spans as <code> (the rest escaped): commands, file
+    and column names in the course's own texts (manifest questions, messages)."""
+    escaped = str(Markup.escape(text))
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
 
 
 def format_points(value: float | None) -> str:
