@@ -7,6 +7,7 @@ These run on a laptop exactly as here; in grading the same checks run in the jud
 from __future__ import annotations
 
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -123,3 +124,12 @@ def test_measured_numbers_stay_with_the_values() -> None:
     assert "0.25" not in found.bilingual["en"] and "offset 0.25" in found.values["en"]
     found = failure(EXPECTED * 3.7)
     assert "3.7" not in found.bilingual["en"] and "factor 3.7" in found.values["en"]
+
+
+def test_names_replaced_locally_are_put_back_even_after_a_failure():
+    module = types.ModuleType("student_module")
+    module.fit = "the student's"
+    with pytest.raises(RuntimeError), checks.replaced(module, fit="stand-in", extra=3):
+        assert module.fit == "stand-in" and module.extra == 3
+        raise RuntimeError("the script stopped")
+    assert module.fit == "the student's" and module.extra is None

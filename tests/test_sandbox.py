@@ -8,6 +8,7 @@ Whole hostile submissions, graded end to end, are in test_adversarial.py.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -34,6 +35,8 @@ from grader.sandbox import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "assignments" / "_kit"))
+import checks  # noqa: E402
 
 STUDENT = '''
 import os, sys, time
@@ -418,6 +421,25 @@ def test_callbacks_into_the_judge(session: StudentSession) -> None:
             return x + 1
 
     assert student.drive(JudgeModel(), np.zeros(2)).tolist() == [10.0, 10.0]
+
+
+def test_names_are_replaced_for_a_while_in_one_round_trip_each_way(
+        session: StudentSession) -> None:
+    student = session.load("student")
+    assert session.load("student") is student  # one import per worker, not one per test
+    start = next(session.request_ids)
+    with checks.replaced(student, calls=100, absent_name="x"):
+        assert student.calls == 100 and student.absent_name == "x"
+    assert next(session.request_ids) == start + 5  # swap, two reads, swap back
+    assert student.calls == 0 and student.absent_name is None
+
+
+def test_a_module_is_imported_again_by_a_new_worker(session: StudentSession) -> None:
+    student = session.load("student")
+    with pytest.raises(StudentCrashed):
+        student.hard_exit()
+    again = session.load("student")
+    assert again is not student and again.count() == 1
 
 
 def test_restart_budget(session: StudentSession) -> None:

@@ -93,6 +93,13 @@ class RemoteObject:
                               watch_args=True)
         return value, list(self._session.last_changed)
 
+    def swap_attributes(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Set several attributes in one round trip; returns the values they had."""
+        before = self._request("swap", label=f"{self._label} (replace)", values=dict(values))
+        if not isinstance(before, dict):
+            raise StudentCrashed(i18n.message("student.protocol", detail="swap"))
+        return before
+
     def __getitem__(self, key: Any) -> Any:
         return self._request("getitem", label=f"{self._label}[]", key=key)
 

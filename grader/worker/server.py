@@ -249,6 +249,8 @@ class Server:
             return len(target)
         if op == "assign":
             return studentops.assign(target, request["path"], request["value"])
+        if op == "swap":
+            return studentops.swap_attributes(target, request["values"])
         if op == "run_script":
             return self.op_run_script(request["module"])
         if op == "read_file":

@@ -53,6 +53,21 @@ def run_main_blocks(module: ModuleType) -> int:
     return len(blocks)
 
 
+def swap_attributes(target: Any, values: dict) -> dict:
+    """Set each of ``values`` on ``target``; return what was there before (None if nothing).
+
+    A test that replaces a module's functions for a while (the script run with the
+    reference's parts) does it in one round trip each way instead of three per name.
+    """
+    if not isinstance(values, dict):
+        raise TypeError("swap needs a dict of names to values")
+    before = {}
+    for name, value in values.items():
+        before[name] = getattr(target, name, None)
+        setattr(target, name, value)
+    return before
+
+
 def assign(target: Any, path: list, value: Any) -> str:
     """Set ``target.<path>`` to ``value``; in place when it is an array of the same shape.
 

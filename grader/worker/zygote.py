@@ -84,13 +84,12 @@ def _child(config: dict, request: protocol.Spawn, fds: list[int],
         # A session (and process group) of its own: kill(0, sig), which seccomp allows
         # (it names the caller's own group), must not reach the zygote or other workers.
         os.setsid()
-        keep = {channel_fd, output_fd}
-        for fd in range(3, 1024):
-            if fd not in keep:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+        start = 3  # every descriptor but the two of this worker (one syscall per range)
+        for fd in sorted({channel_fd, output_fd}):
+            if fd >= start:
+                os.closerange(start, fd)
+                start = fd + 1
+        os.closerange(start, 1024)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.dup2(output_fd, 1)

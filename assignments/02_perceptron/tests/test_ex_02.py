@@ -1,12 +1,11 @@
 """公開テスト: scripts/ex_02_<学籍番号>.py / Public tests for ex_02_<student_id>.py."""
 
-import contextlib
 from pathlib import Path
 
 import numpy as np
 
 from checks import (CheckFailure, as_array, attempt, call_keeping_arguments, error_text, expect,
-                    expect_array, expect_length, expect_number, expect_tuple, label)
+                    expect_array, expect_length, expect_number, expect_tuple, label, replaced)
 
 X = np.array([[1.0, 10.0], [2.0, 30.0], [4.0, 20.0]])
 NEW = np.array([[3.0, 40.0], [0.0, 10.0]])
@@ -88,20 +87,6 @@ class _StandInScaler:
         return np.asarray(x, dtype=float) * 2.0 + 1.0
 
 
-@contextlib.contextmanager
-def _replaced(module, **parts):
-    """module の名前を一時的に置き換える / replace names in a module for a while."""
-    saved = {name: getattr(module, name, None) for name in parts}
-    for name, value in parts.items():
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            with contextlib.suppress(Exception):
-                setattr(module, name, value)
-
-
 def _standardized(a):
     return (a - a.mean(axis=0)) / a.std(axis=0)
 
@@ -120,7 +105,7 @@ def test_train_normalized(student):
         calls.clear()
         _StandInScaler.made.clear()
         parts = {"Scaler": _StandInScaler} if stand_in_scaler else {}
-        with _replaced(ex, train=stand_in_train, **parts):
+        with replaced(ex, train=stand_in_train, **parts):
             return attempt(ex.train_normalized, x.copy(), t.copy(), "standardize", 0.01, 3,
                            np.random.default_rng(0))
 
@@ -351,7 +336,7 @@ def test_compare_normalizations(student):
     """方法ごとに新しい Perceptron を settings の学習率で学習する (部品はすべて代役)."""
     ex = student("ex_02")
     bench = _Bench()
-    with _replaced(ex, **bench.parts), _replaced(student("perceptron"), **{
+    with replaced(ex, **bench.parts), replaced(student("perceptron"), **{
             name: bench.parts[name] for name in ("Perceptron", "MeanSquaredError", "train")}):
         result, error = attempt(call_keeping_arguments, ex.compare_normalizations, CMP_X.copy(),
                                 CMP_T.copy(), dict(CMP_SETTINGS), CMP_ITERATIONS,
@@ -407,7 +392,7 @@ def test_script_settings(student):
         calls.append((x, t, settings, max_iteration))
         raise _ReachedCompare("the test stops the script here")
 
-    with _replaced(ex, compare_normalizations=stand_in_compare):
+    with replaced(ex, compare_normalizations=stand_in_compare):
         _, error = attempt(student.run_script, "ex_02")
     detail = f" ({error_text(error)})" if error is not None and not calls else ""
     expect(bool(calls),

@@ -3,12 +3,11 @@
 実行方法 / run:  uv run pytest   (または / or: pytest)
 """
 
-import contextlib
 
 import numpy as np
 
 from checks import (as_array, attempt, error_text, expect, expect_array, expect_length,
-                    expect_number, expect_tuple, label)
+                    expect_number, expect_tuple, label, replaced)
 
 
 def test_predict(student):
@@ -53,20 +52,6 @@ def _stand_in_gradients(x, y, t):
     return float(np.sum(y - t)), float(np.min(y - t))
 
 
-@contextlib.contextmanager
-def _replaced(module, **parts):
-    """module の関数を一時的に置き換える / replace module functions for a while."""
-    saved = {name: getattr(module, name, None) for name in parts}
-    for name, value in parts.items():
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            with contextlib.suppress(Exception):
-                setattr(module, name, value)
-
-
 FIT_X = np.array([1.0, 2.0, 3.0])
 FIT_T = np.array([2.0, 3.0, 5.0])
 # fit(FIT_X, FIT_T, w=0.5, b=0.25, learning_rate=0.0625, max_iteration=4): (w, b, losses)
@@ -78,7 +63,7 @@ WITH_THE_FORMULAS = (1.3686146677276234, 0.6111540617766205,
 
 def test_fit(student):
     gm = student("gradient_method")
-    with _replaced(gm, predict=_stand_in_predict, mean_squared_error=_stand_in_error,
+    with replaced(gm, predict=_stand_in_predict, mean_squared_error=_stand_in_error,
                    gradients=_stand_in_gradients):
         result = gm.fit(FIT_X.copy(), FIT_T.copy(), 0.5, 0.25, learning_rate=0.0625,
                         max_iteration=4)
@@ -115,7 +100,7 @@ def test_script_start_values(student):
         starts.append((w, b))
         raise _ReachedFit("the test stops the script here")
 
-    with _replaced(gm, fit=stand_in_fit):
+    with replaced(gm, fit=stand_in_fit):
         _, error = attempt(student.run_script, "gradient_method")
     detail = f" ({error_text(error)})" if error is not None and not starts else ""
     expect(bool(starts),

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from checks import (Mistake, as_array, attempt, call_keeping_arguments, expect, expect_array,
-                    expect_length, expect_number, expect_png, expect_tuple, label)
+                    expect_length, expect_number, expect_png, expect_tuple, label, replaced)
 
 
 def _features(seed, n=10):
@@ -113,29 +113,6 @@ def _advertising_data(path: str):
     return x, t
 
 
-class _Replaced:
-    """Names of the student's module replaced by the test's while the ``with`` block runs,
-    put back afterwards (a worker restarted meanwhile has fresh modules, so a failed
-    restore is harmless)."""
-
-    def __init__(self, module, **parts):
-        self.module, self.parts, self.saved = module, parts, {}
-
-    def __enter__(self):
-        self.saved = {name: getattr(self.module, name, None) for name in self.parts}
-        for name, value in self.parts.items():
-            setattr(self.module, name, value)
-        return self
-
-    def __exit__(self, *exc_info):
-        for name, value in self.saved.items():
-            try:
-                setattr(self.module, name, value)
-            except Exception:  # noqa: BLE001 - see the docstring
-                pass
-        return False
-
-
 ITERATIONS, RATE = 40, 0.002
 
 
@@ -163,8 +140,8 @@ def test_train_normalized(student, reference):
 
     def run(stand_ins):
         calls.clear()
-        with _Replaced(student("perceptron"), train=train), \
-                _Replaced(ex, train=train, **(dict(parts, Scaler=Scaler) if stand_ins else {})):
+        with replaced(student("perceptron"), train=train), \
+                replaced(ex, train=train, **(dict(parts, Scaler=Scaler) if stand_ins else {})):
             return attempt(ex.train_normalized, x.copy(), t.copy(), "standardize", RATE,
                            ITERATIONS, np.random.default_rng(0))
 
@@ -426,7 +403,7 @@ def test_compare_normalizations(student, reference, mistakes):
     ex, ref_ex, ref_pc = student("ex_02"), reference("ex_02"), reference("perceptron")
     x, t = _advertising_data(str(ref_pc.DATA))
     bench = _Bench(ref_ex, ref_pc)
-    with _Replaced(ex, **bench.parts), _Replaced(student("perceptron"), **{
+    with replaced(ex, **bench.parts), replaced(student("perceptron"), **{
             name: bench.parts[name] for name in ("Perceptron", "MeanSquaredError", "train")}):
         result, error = attempt(call_keeping_arguments, ex.compare_normalizations, x.copy(),
                                 t.copy(), dict(CMP_SETTINGS), CMP_ITERATIONS,
@@ -516,7 +493,7 @@ def test_script_figure(student, reference, artifacts):
         calls.append((x, t, settings, max_iteration))
         raise _ReachedCompare("recorded: the script stops here")
 
-    with _Replaced(student("ex_02"), compare_normalizations=recording):
+    with replaced(student("ex_02"), compare_normalizations=recording):
         _, error = attempt(student.run_script, "ex_02")
     if calls:
         x, t, settings, max_iteration = calls[0]
@@ -555,7 +532,7 @@ def test_script_figure(student, reference, artifacts):
         def stand_in(x, t, settings, max_iteration, rng):
             return {method: prepared[method] for method in settings}
 
-        with _Replaced(student("ex_02"), **({} if prepared is None else
+        with replaced(student("ex_02"), **({} if prepared is None else
                                              {"compare_normalizations": stand_in})):
             _, error = attempt(student.run_script, "ex_02")
     if error is not None:

@@ -14,8 +14,8 @@ from functools import cache
 
 import numpy as np
 
-from checks import (CheckFailure, Mistake, as_array, attempt, expect, expect_array,
-                    expect_length, expect_number, expect_tuple, label)
+from checks import (CheckFailure, Mistake, as_array, attempt, expect, expect_array, expect_length,
+                    expect_number, expect_tuple, label, replaced)
 
 
 def _data(seed=1, n=12):
@@ -23,29 +23,6 @@ def _data(seed=1, n=12):
     x = rng.uniform(-2.0, 3.0, n)
     t = 1.7 * x - 0.4 + 0.3 * rng.standard_normal(n)
     return x, t
-
-
-class _Replaced:
-    """Names of the student's module replaced by the test's while the ``with`` block runs,
-    put back afterwards (a worker restarted meanwhile has fresh modules, so a failed
-    restore is harmless)."""
-
-    def __init__(self, module, **parts):
-        self.module, self.parts, self.saved = module, parts, {}
-
-    def __enter__(self):
-        self.saved = {name: getattr(self.module, name, None) for name in self.parts}
-        for name, value in self.parts.items():
-            setattr(self.module, name, value)
-        return self
-
-    def __exit__(self, *exc_info):
-        for name, value in self.saved.items():
-            try:
-                setattr(self.module, name, value)
-            except Exception:  # noqa: BLE001 - see the docstring
-                pass
-        return False
 
 
 def _reference_parts(ref, *names):
@@ -100,7 +77,7 @@ def test_fit(student, reference, mistakes, artifacts):
     x, t = _data(5, n=30)
     w0, b0 = FIT_START
     w_ref, b_ref, losses_ref = ref.fit(x, t, w0, b0, FIT_RATE, FIT_ITERATIONS)
-    with _Replaced(gm, **_reference_parts(ref, "predict", "mean_squared_error", "gradients")):
+    with replaced(gm, **_reference_parts(ref, "predict", "mean_squared_error", "gradients")):
         result = gm.fit(x.copy(), t.copy(), w0, b0, learning_rate=FIT_RATE,
                         max_iteration=FIT_ITERATIONS)
     w, b, losses = expect_tuple(result, 3, "fit(x, t, w, b, learning_rate, max_iteration)")
@@ -178,7 +155,7 @@ def test_script_output(student, reference, artifacts, conventions):
 
     parts = _reference_parts(ref, "predict", "mean_squared_error", "gradients",
                              "minimize_quadratic")
-    with _Replaced(gm, fit=fit, **parts):
+    with replaced(gm, fit=fit, **parts):
         printed, error = attempt(student.run_script, "gradient_method")
     if error is not None:  # the script needs more of its own functions than the reference's
         starts.clear()
