@@ -74,6 +74,6 @@ if __name__ == "__main__":
     right.set_yscale("log")
     right.set_xlabel("iteration")
     right.set_ylabel("E")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.95, wspace=0.2)
     OUTPUTS.mkdir(exist_ok=True)
     fig.savefig(OUTPUTS / "gradient_method.png", dpi=80)
