@@ -106,6 +106,9 @@ if __name__ == "__main__":
     import matplotlib.pyplot as plt
 
     x, t = load_data()
+    # 0.0005 は g_w, g_b をバッチの和で計算する場合の学習率。平均で計算するなら N (= 200) 倍に
+    # できます。/ The rate suits gradients summed over the batch; with the mean, it can be
+    # N (= 200) times larger.
     model = Perceptron(3, 1, learning_rate=0.0005, rng=np.random.default_rng(0))
     losses = train(x, t, model, MeanSquaredError(), max_iteration=2000)
     print("w =", np.round(model.w.ravel(), 6))
