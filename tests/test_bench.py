@@ -21,12 +21,12 @@ from grader.bench.throughput import unexpected_mismatches
 def test_bench_compares_with_the_baseline(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run([sys.executable, "-m", "grader.cli", "bench", "-a", "02_perceptron",
-                           "-n", "12", "--json", str(out)], cwd=ROOT, capture_output=True,
+                           "-n", "8", "--json", str(out)], cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(out.read_text())
-    assert report["students"] == 12 and sum(report["mix"].values()) == 12
-    assert report["grader"]["submissions"] == report["baseline"]["submissions"] == 12
+    assert report["students"] == 8 and sum(report["mix"].values()) == 8
+    assert report["grader"]["submissions"] == report["baseline"]["submissions"] == 8
     assert report["speedup_vs_baseline"] > 0 and report["overhead_vs_in_process"] > 0
     assert report["in_process"]["students"] >= 3
     # The baseline runs the student's code in the test process: only the submissions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -75,10 +76,11 @@ def test_one_current_row_per_student_is_enforced(tmp_path: Path) -> None:
     assert rows == (1,)
 
 
-def _grade(db: Path, reports: Path) -> subprocess.Popen:
+def _grade(db: Path, reports: Path, submissions: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "grader.cli", "grade", "--assignment", "02_perceptron",
-         "--db", str(db), "--reports", str(reports), "--jobs", "1", "--quiet"],
+         "--submissions", str(submissions), "--db", str(db), "--reports", str(reports),
+         "--jobs", "1", "--quiet"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
@@ -93,9 +95,15 @@ def _stored(db: Path) -> int:
 
 
 def test_killed_mid_batch_loses_nothing_and_resumes(tmp_path: Path) -> None:
-    students = sum(1 for p in (ROOT / "submissions" / "02_perceptron").iterdir() if p.is_dir())
+    # Ten well-behaved samples: enough to be killed mid-batch, quick to grade again.
+    submissions = tmp_path / "class"
+    samples = sorted(p for p in (ROOT / "submissions" / "02_perceptron").iterdir()
+                     if p.is_dir() and p.name.startswith(("correct", "mistake_")))[:10]
+    for sample in samples:
+        shutil.copytree(sample, submissions / sample.name)
+    students = len(samples)
     db, reports = tmp_path / "g.sqlite", tmp_path / "reports"
-    process = _grade(db, reports)
+    process = _grade(db, reports, submissions)
     deadline = time.monotonic() + 120
     while _stored(db) < 3 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.1)
@@ -106,7 +114,7 @@ def test_killed_mid_batch_loses_nothing_and_resumes(tmp_path: Path) -> None:
     with Gradebook(db) as book:
         before = {r.student_id: r.points for r in book.current()}
     assert len(before) == kept
-    rerun = _grade(db, reports)
+    rerun = _grade(db, reports, submissions)
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err.decode()
     assert f"graded {students - kept}, unchanged {kept}" in out.decode()
@@ -114,6 +122,6 @@ def test_killed_mid_batch_loses_nothing_and_resumes(tmp_path: Path) -> None:
         after = {r.student_id: r.points for r in book.current()}
         assert len(after) == students and all(after[s] == before[s] for s in before)
         assert _stored(db) == students
-    again = _grade(db, reports)
+    again = _grade(db, reports, submissions)
     out, _ = again.communicate(timeout=300)
     assert f"graded 0, unchanged {students}" in out.decode()
