@@ -164,3 +164,33 @@ def test_import_cycles_are_found(tmp_path: Path) -> None:
     (tmp_path / "train_neuralnet.py").write_text("def f():\n    import two_layer_net\n")
     (tmp_path / "layers.py").write_text("import numpy\n")
     assert local_import_cycles(tmp_path) == [["train_neuralnet", "two_layer_net"]]
+
+
+# (assignment, module, plotting function, figure, the public test that checks it)
+FIGURE_TESTS = [
+    ("01_numerical_gradient", "saddle_plateau", "plot_saddle_plateau", "saddle_plateau.png",
+     "tests/test_numgrad_saddle_plateau.py"),
+    ("01_numerical_gradient", "sgd", "plot_comparison", "minibatch_comparison.png",
+     "tests/test_numgrad_sgd.py"),
+    ("03_backprop", "regression", "plot_fit", "regression_fit.png", "tests/test_regression.py"),
+    ("05_ct_classifier", "ct_classifier", "plot_training", "ct_training.png",
+     "tests/test_ct_classifier.py"),
+]
+
+
+@pytest.mark.parametrize("assignment, module, function, figure, test_file", FIGURE_TESTS,
+                         ids=[case[3] for case in FIGURE_TESTS])
+def test_a_figure_from_an_earlier_run_does_not_pass(assignment: str, module: str,
+                                                    function: str, figure: str,
+                                                    test_file: str, tmp_path: Path) -> None:
+    """A plotting function that saves nothing fails its public test locally, even with
+    the figure of an earlier (working) run still in outputs/."""
+    kit = copy_kit(assignment, tmp_path)
+    put_reference(kit, assignment)
+    assert run_pytest(kit, test_file).returncode == 0
+    assert (kit / "outputs" / figure).is_file()  # the earlier run's figure
+    with (kit / "scripts" / f"{module}.py").open("a", encoding="utf-8") as source:
+        source.write(f"\n\ndef {function}(*args, **kwargs):\n    pass\n")
+    done = run_pytest(kit, test_file)
+    assert done.returncode == 1, done.stdout
+    assert figure in done.stdout
