@@ -22,6 +22,7 @@ from grader import i18n
 from grader.judge import SCORING_FILES
 from grader.judge.plugin import ItemRecord, JudgePlugin
 from grader.judge.session import StudentSession
+from grader.judge.suite import kept_suite
 from grader.manifest import (Assignment, ManifestError, check_against_collected,
                              check_against_files, load_assignment, suite_hash)
 from grader.paths import Course
@@ -100,7 +101,7 @@ def run_job(spec: JobSpec) -> JobResult:
     session = StudentSession(start_worker, limits, spec.modules)
     plugin = JudgePlugin(assignment, session)
     try:
-        exit_code = _run_pytest(assignment, plugin)
+        exit_code = _run_pytest(assignment, plugin, suite)
     finally:
         session.close()
         workspace.remove()
@@ -108,13 +109,27 @@ def run_job(spec: JobSpec) -> JobResult:
                    started_at, time.monotonic() - started)
 
 
-def _run_pytest(assignment: Assignment, plugin: JudgePlugin) -> int:
+_keep_suites = False
+
+
+def keep_suites() -> None:
+    """From now on, keep each assignment's suite configured and collected between jobs
+    (``judge/suite.py``); a warm judge process turns this on."""
+    global _keep_suites
+    _keep_suites = True
+
+
+def _run_pytest(assignment: Assignment, plugin: JudgePlugin, suite: str) -> int:
     args = [str(path) for path in assignment.paths.test_files()]
     args += ["-c", str(PYTEST_INI), "--rootdir", str(assignment.paths.course.root),
              "--noconftest", "--import-mode=importlib", "-q", "--tb=no", "--capture=no",
              "--override-ini=console_output_style=classic"]
     for unused in UNUSED_PLUGINS:
         args += ["-p", f"no:{unused}"]
+    if _keep_suites:
+        kept = kept_suite((str(assignment.paths.course.root), assignment.name, suite), args)
+        if not kept.broken:
+            return kept.run(plugin)
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         return int(pytest.main(args, plugins=[plugin]))

@@ -215,24 +215,20 @@ class JudgePlugin:
         self._mistakes: dict | None = None
 
     # ------------------------------------------------------------------ fixtures
-    @pytest.fixture
-    def student(self) -> StudentAccess:
+    # (kept suites reach the same objects through judge/suite.py's Delegate)
+    def make_student(self) -> StudentAccess:
         return StudentAccess(self.session)
 
-    @pytest.fixture
-    def reference(self) -> ReferenceLoader:
+    def make_reference(self) -> ReferenceLoader:
         return ReferenceLoader(self.assignment)
 
-    @pytest.fixture
-    def artifacts(self, request: pytest.FixtureRequest) -> ArtifactRecorder:
-        return ArtifactRecorder(self._record(request.node.nodeid))
+    def make_artifacts(self, nodeid: str) -> ArtifactRecorder:
+        return ArtifactRecorder(self._record(nodeid))
 
-    @pytest.fixture
-    def conventions(self, request: pytest.FixtureRequest) -> ConventionRecorder:
-        return ConventionRecorder(self.assignment, self._record(request.node.nodeid))
+    def make_conventions(self, nodeid: str) -> ConventionRecorder:
+        return ConventionRecorder(self.assignment, self._record(nodeid))
 
-    @pytest.fixture
-    def mistakes(self) -> dict:
+    def load_mistakes(self) -> dict:
         if self._mistakes is None:
             path = self.assignment.paths.mistakes
             self._mistakes = {}
@@ -240,6 +236,26 @@ class JudgePlugin:
                 with open(path, "rb") as handle:
                     self._mistakes = tomllib.load(handle).get("mistakes", {})
         return self._mistakes
+
+    @pytest.fixture
+    def student(self) -> StudentAccess:
+        return self.make_student()
+
+    @pytest.fixture
+    def reference(self) -> ReferenceLoader:
+        return self.make_reference()
+
+    @pytest.fixture
+    def artifacts(self, request: pytest.FixtureRequest) -> ArtifactRecorder:
+        return self.make_artifacts(request.node.nodeid)
+
+    @pytest.fixture
+    def conventions(self, request: pytest.FixtureRequest) -> ConventionRecorder:
+        return self.make_conventions(request.node.nodeid)
+
+    @pytest.fixture
+    def mistakes(self) -> dict:
+        return self.load_mistakes()
 
     # ------------------------------------------------------------------ hooks
     def _record(self, nodeid: str) -> ItemRecord:
@@ -256,6 +272,10 @@ class JudgePlugin:
         self.collected = [item_key(item.nodeid) for item in items]
         for key in self.collected:
             self.records.setdefault(key, ItemRecord(key))
+        self.shorten_failures(items)
+
+    @staticmethod
+    def shorten_failures(items: list[pytest.Item]) -> None:
         for item in items:
             # Outcomes are classified from the exception itself (see classify); pytest's
             # own failure report, a formatted traceback, is never shown and costs ~1 ms.
@@ -277,7 +297,10 @@ class JudgePlugin:
     def pytest_runtest_makereport(self, item: pytest.Item,
                                   call: pytest.CallInfo) -> Iterator[None]:
         outcome: Any = yield
-        report = outcome.get_result()
+        self.after_report(item, call, outcome.get_result())
+
+    def after_report(self, item: pytest.Item, call: pytest.CallInfo,
+                     report: pytest.TestReport) -> None:
         record = self._record(item.nodeid)
         record.duration += call.duration
         if call.when == "setup":

@@ -17,7 +17,8 @@ from typing import TextIO
 
 
 def serve_jobs(results: TextIO) -> None:
-    from grader.judge.job import run_job  # the expensive imports, paid once
+    from grader.judge.job import keep_suites, run_job  # the expensive imports, paid once
+    keep_suites()
     from grader.results import JobResult, JobSpec
 
     results.write(json.dumps({"ready": os.getpid()}) + "\n")

@@ -1,0 +1,53 @@
+"""A warm judge keeps each suite configured and collected (grader/judge/suite.py): it
+must grade exactly as one ``pytest.main`` per job does, whatever the order of students."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_GRADE = r"""
+import json, sys
+from pathlib import Path
+from grader import ingest
+from grader.judge import job
+from grader.manifest import load_assignment
+from grader.paths import Course
+
+course = Course(Path(sys.argv[1]))
+assignment = load_assignment(course, "02_perceptron")
+wanted = json.loads(sys.argv[3])
+by_name = {s.student_id: s for s in ingest.discover(assignment, None)}
+if sys.argv[2] == "kept":
+    job.keep_suites()
+graded = []
+for name in wanted:
+    result = job.run_job(by_name[name].job_spec(str(course.root), "auto"))
+    graded.append([name, result.status, result.points,
+                   [[o.test_id, o.status, o.earned, o.message, list(o.diagnoses),
+                     list(o.hints), [n.get("key") for n in o.notes]] for o in result.outcomes]])
+job.close_spawners()
+print(json.dumps(graded))
+"""
+
+
+def _grade(mode: str, students: list[str]) -> list:
+    done = subprocess.run([sys.executable, "-c", _GRADE, str(ROOT), mode, json.dumps(students)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_a_kept_suite_grades_like_pytest_main_in_any_order() -> None:
+    # A mistake between two correct students, a crash at import and a syntax error: what
+    # one run leaves behind (fixtures, records, a dead worker) must not reach the next.
+    students = ["correct_sum", "mistake_update_sign", "exit_at_import", "correct_mean",
+                "syntax_error", "correct_sum"]
+    kept, fresh = _grade("kept", students), _grade("fresh", students)
+    assert kept == fresh
+    assert kept[0] == kept[-1] and kept[0][2] == 44
+    assert kept[1][2] < 44 and kept[2][2] < 44 and kept[4][2] < 44
