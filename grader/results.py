@@ -332,6 +332,12 @@ class JobResult:
     def with_changes(self, **changes: Any) -> JobResult:
         return replace(self, **changes)
 
+    def without_artifacts(self) -> JobResult:
+        """This result without its tests' curves and images (the gradebook keeps them):
+        what a batch keeps in memory for every student it graded."""
+        return replace(self, outcomes=tuple(replace(o, artifacts=()) if o.artifacts else o
+                                            for o in self.outcomes))
+
     @property
     def percent(self) -> float:
         return 100.0 * self.points / self.max_points if self.max_points else 0.0

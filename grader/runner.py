@@ -35,6 +35,8 @@ class BatchSummary:
     skipped: int = 0
     errors: int = 0
     results: list[JobResult] = field(default_factory=list)
+    """Every result of the batch, without curves and images (they are in the gradebook):
+    a class of 300 would otherwise hold tens of megabytes of them until the end."""
     isolation: str = ""
 
 
@@ -85,7 +87,7 @@ def grade(course: Course, assignments: list[str], *, db_path: Path,
             for result in executor.run(specs):
                 result = _same_suite(result, suites)  # noqa: PLW2901
                 book.record(result, run_id)
-                summary.results.append(result)
+                summary.results.append(result.without_artifacts())  # the book has them
                 if result.status == JobStatus.ERROR:
                     summary.errors += 1
                 else:

@@ -125,3 +125,23 @@ def test_killed_mid_batch_loses_nothing_and_resumes(tmp_path: Path) -> None:
     again = _grade(db, reports, submissions)
     out, _ = again.communicate(timeout=300)
     assert f"graded 0, unchanged {students}" in out.decode()
+
+
+def test_a_batch_keeps_its_results_without_images_while_the_book_keeps_them(
+        tmp_path: Path) -> None:
+    from grader.paths import Course
+    from grader.runner import grade
+
+    submissions = tmp_path / "class"
+    shutil.copytree(ROOT / "submissions" / "02_perceptron" / "correct_sum",
+                    submissions / "correct_sum")
+    db = tmp_path / "g.sqlite"
+    summary = grade(Course(ROOT), ["02_perceptron"], db_path=db, submissions=submissions,
+                    jobs=1, progress=False)
+    kept = summary.results[0]
+    assert kept.points == 44 and not any(o.artifacts for o in kept.outcomes)
+    with Gradebook(db) as book:
+        stored = book.current("02_perceptron")[0]
+    images = [a for o in stored.outcomes for a in o.artifacts if a["kind"] == "image"]
+    assert len(images) == 2  # the script's two figures, for the report
+    assert [o.status for o in stored.outcomes] == [o.status for o in kept.outcomes]

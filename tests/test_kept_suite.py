@@ -31,11 +31,14 @@ for name in wanted:
                    [[o.test_id, o.status, o.earned, o.message, list(o.diagnoses),
                      list(o.hints), [n.get("key") for n in o.notes]] for o in result.outcomes]])
 job.close_spawners()
-print(json.dumps(graded))
+import gc
+gc.collect()
+kept_reports = sum(type(o).__name__ == "TestReport" for o in gc.get_objects())
+print(json.dumps({"graded": graded, "reports": kept_reports}))
 """
 
 
-def _grade(mode: str, students: list[str]) -> list:
+def _grade(mode: str, students: list[str]) -> dict:
     done = subprocess.run([sys.executable, "-c", _GRADE, str(ROOT), mode, json.dumps(students)],
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -47,7 +50,10 @@ def test_a_kept_suite_grades_like_pytest_main_in_any_order() -> None:
     # one run leaves behind (fixtures, records, a dead worker) must not reach the next.
     students = ["correct_sum", "mistake_update_sign", "exit_at_import", "correct_mean",
                 "syntax_error", "correct_sum"]
-    kept, fresh = _grade("kept", students), _grade("fresh", students)
+    kept_run, fresh_run = _grade("kept", students), _grade("fresh", students)
+    kept, fresh = kept_run["graded"], fresh_run["graded"]
     assert kept == fresh
+    # The runs leave no reports behind (the terminal reporter kept all of them).
+    assert kept_run["reports"] < 10  # six jobs of 02 make 6 x 132
     assert kept[0] == kept[-1] and kept[0][2] == 44
     assert kept[1][2] < 44 and kept[2][2] < 44 and kept[4][2] < 44

@@ -117,6 +117,14 @@ class KeptSuite:
             self.sink.seek(0)
             self.sink.truncate()
 
+    def _forget_reports(self) -> None:
+        """The terminal reporter keeps every report for its end-of-session summary,
+        which a kept suite never prints: 132 reports a job for 02, kept for good."""
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        stats = getattr(reporter, "stats", None)
+        if isinstance(stats, dict):
+            stats.clear()
+
     def run(self, plugin: JudgePlugin) -> int:
         """Run every collected test for one job; returns pytest's exit code for it."""
         plugin.collected = list(self.delegate.collected)
@@ -137,6 +145,7 @@ class KeptSuite:
             return int(pytest.ExitCode.INTERNAL_ERROR)
         finally:
             self.delegate.current = None
+            self._forget_reports()
         failed = any(record.status != "passed" for record in plugin.records.values())
         return int(pytest.ExitCode.TESTS_FAILED if failed else pytest.ExitCode.OK)
 

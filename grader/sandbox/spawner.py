@@ -15,7 +15,7 @@ from grader.sandbox.workers import ProcessWorker, Worker, WorkerStartError
 from grader.sandbox.workspace import Workspace
 from grader.sandbox.zygote import Zygote, ZygoteWorker
 
-DEFAULT_PRELOAD = ["numpy", "numpy.random", "matplotlib", "matplotlib.pyplot"]
+DEFAULT_PRELOAD = ["numpy", "matplotlib", "matplotlib.pyplot"]
 
 
 class Spawner:
