@@ -128,7 +128,7 @@ def _run_pytest(assignment: Assignment, plugin: JudgePlugin, suite: str) -> int:
         args += ["-p", f"no:{unused}"]
     if _keep_suites:
         kept = kept_suite((str(assignment.paths.course.root), assignment.name, suite), args)
-        if not kept.broken:
+        if kept is not None and not kept.broken:
             return kept.run(plugin)
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):

@@ -23,8 +23,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _pytest.config import _prepareconfig
-from _pytest.main import Session
 
 from grader.judge.plugin import ItemRecord, JudgePlugin, item_key
 
@@ -97,6 +95,11 @@ class KeptSuite:
         # The terminal reporter writes to the stdout it finds at configuration: a buffer
         # of ours, emptied after every run, never the judge's own stdout.
         self.sink = io.StringIO()
+        # pytest's own internals (what pytest.main does before its run loop): imported
+        # here so that a pytest without them only costs the kept suite (see kept_suite).
+        from _pytest.config import _prepareconfig
+        from _pytest.main import Session
+
         with self._quiet():
             self.config = _prepareconfig(args, plugins=[self.delegate])
             self.session = Session.from_config(self.config)
@@ -151,11 +154,20 @@ class KeptSuite:
 
 
 _kept: dict[tuple, KeptSuite] = {}
+_unavailable: set[tuple] = set()
 
 
-def kept_suite(key: tuple, args: list[str]) -> KeptSuite:
-    """The kept suite for ``key`` (assignment and suite hash), set up on first use."""
+def kept_suite(key: tuple, args: list[str]) -> KeptSuite | None:
+    """The kept suite for ``key`` (assignment and suite hash), set up on first use; None
+    when it cannot be (a pytest whose internals differ): the job then uses pytest.main."""
+    if key in _unavailable:
+        return None
     suite = _kept.get(key)
     if suite is None or suite.broken:
-        suite = _kept[key] = KeptSuite(args)
+        try:
+            suite = _kept[key] = KeptSuite(args)
+        except Exception:  # noqa: BLE001 - never a reason not to grade
+            _unavailable.add(key)
+            _kept.pop(key, None)
+            return None
     return suite
