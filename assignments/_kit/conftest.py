@@ -77,6 +77,10 @@ class LocalStudent:
         path = OUTPUTS / file_name
         return path.read_bytes() if path.is_file() else None
 
+    def remove_output(self, file_name: str) -> None:
+        """Remove what an earlier run left in outputs/: it must not pass for this run's."""
+        (OUTPUTS / file_name).unlink(missing_ok=True)
+
     def assign(self, obj: Any, path: list, value: Any) -> str:
         return studentops.assign(obj, path, value)
 

@@ -57,6 +57,9 @@ class DirectStudent:
         path = _scripts().parent / "outputs" / file_name
         return path.read_bytes() if path.is_file() else None
 
+    def remove_output(self, file_name: str) -> None:
+        (_scripts().parent / "outputs" / file_name).unlink(missing_ok=True)
+
     def assign(self, obj: Any, path: list, value: Any) -> str:
         return studentops.assign(obj, path, value)
 

@@ -87,6 +87,9 @@ class StudentAccess:
         """A file the student's code wrote under ``outputs/``, or None."""
         return self._session.read_output_file(file_name)
 
+    def remove_output(self, file_name: str) -> None:
+        """Nothing to remove: each job's outputs/ starts empty."""
+
     def assign(self, obj: Any, path: list[str | int], value: Any) -> str:
         """Set ``obj.<path>`` to ``value`` in place when it is an array of the same shape."""
         if not isinstance(obj, RemoteObject):

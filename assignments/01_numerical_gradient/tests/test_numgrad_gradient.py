@@ -3,12 +3,10 @@
 実行方法 / run:  uv run pytest   (または / or: pytest)
 """
 
-import contextlib
-
 import numpy as np
 
-from checks import (CheckFailure, Mistake, as_array, call_keeping_arguments, expect,
-                    expect_array, expect_number, expect_tuple, label)
+from checks import (CheckFailure, Mistake, as_array, call_keeping_arguments, expect, expect_array,
+                    expect_number, expect_tuple, label, replaced)
 from studentops import square_sum  # runs where the student's code runs
 
 
@@ -90,19 +88,6 @@ def test_numerical_gradient(student, mistakes):
                                       "difference."), 2 * x + 1e-4)])
 
 
-@contextlib.contextmanager
-def numerical_gradient_replaced(module, gradient):
-    """gradient_descent is checked on its own: here numerical_gradient is replaced by
-    the exact gradient (a mistake in numerical_gradient is counted by its own tests)."""
-    original = module.numerical_gradient
-    module.numerical_gradient = gradient
-    try:
-        yield
-    finally:
-        with contextlib.suppress(Exception):  # (a crashed run has nothing to restore)
-            module.numerical_gradient = original
-
-
 def exact_gradient(f, x, h=1e-4):
     """The exact gradient 2x of f(x) = Σ x^2."""
     return 2.0 * np.asarray(x, dtype=float)
@@ -139,11 +124,11 @@ def check_descent(result, init, lr, steps, what, mistakes):
 def test_gradient_descent(student, mistakes):
     gr = student("gradient")
     init = np.array([-3.0, 4.0])
-    with numerical_gradient_replaced(gr, exact_gradient):
+    with replaced(gr, numerical_gradient=exact_gradient):
         result = gr.gradient_descent(square_sum, init.copy(), lr=0.1, step_num=20)
     check_descent(result, init, 0.1, 20, "gradient_descent(f, init_x, lr=0.1, step_num=20)",
                   mistakes)
     init = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.5]])  # the defaults, a 2x3 init_x
-    with numerical_gradient_replaced(gr, exact_gradient):
+    with replaced(gr, numerical_gradient=exact_gradient):
         result = gr.gradient_descent(square_sum, init.copy())
     check_descent(result, init, 0.01, 100, "gradient_descent(f, init_x)", mistakes)

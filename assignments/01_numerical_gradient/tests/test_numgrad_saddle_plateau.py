@@ -1,11 +1,9 @@
 """公開テスト: scripts/saddle_plateau.py / Public tests for saddle_plateau.py."""
 
-import contextlib
-
 import numpy as np
 
-from checks import (CheckFailure, Mistake, error_text, expect, expect_array, expect_number,
-                    expect_png, label)
+from checks import (Mistake, error_text, expect, expect_array, expect_number,
+                    expect_png, label, replaced, stopped)
 
 # 格子 (2, 3, 4): x[0] が x0、x[1] が x1 / a grid: x[0] holds x0, x[1] holds x1
 GRID = np.array(np.meshgrid(np.array([-2.0, -0.5, 1.0, 2.5]), np.array([-1.0, 0.0, 1.5])))
@@ -52,20 +50,6 @@ def test_plateau(student, mistakes):
                   "plateau([1, 0]) (= 1 - exp(-1))")
 
 
-@contextlib.contextmanager
-def swapped(module, **parts):
-    """module.<name> が代役になる / module.<name> is the stand-in while the block runs."""
-    saved = {name: getattr(module, name) for name in parts}
-    for name, value in parts.items():
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            with contextlib.suppress(Exception):  # (a crashed run has nothing to restore)
-                setattr(module, name, value)
-
-
 def stand_in_saddle(x):
     return np.square(x[0]) - np.square(x[1])
 
@@ -85,45 +69,17 @@ def stand_in_descent(f, init_x, lr=0.01, step_num=100):
     return path[-1], path[:-1]
 
 
-def stopped(run, name):
-    """The error a script run stopped with (None when it ran through).
-
-    An exception, also "not implemented yet", is returned so that the test can try again
-    with stand-ins; time-outs and crashes propagate (they are worth no second run).
-    """
-    try:
-        run(name)
-    except CheckFailure:
-        raise
-    except Exception as error:  # noqa: BLE001 - the student's exception, examined here
-        if isinstance(error, NotImplementedError) or \
-                getattr(error, "status", "failed") in ("failed", "not_implemented"):
-            return error
-        raise
-    return None
-
-
-def without_old_figure(student, name):
-    """Locally, remove the figure an earlier run left in outputs/ (it must not pass for
-    this run's); in grading, outputs/ starts empty."""
-    if getattr(student, "mode", "") == "local":
-        import conftest  # the kit's tests/conftest.py
-
-        with contextlib.suppress(OSError, AttributeError):
-            (conftest.OUTPUTS / name).unlink()
-
-
 def test_script_figure(student, artifacts, mistakes):
     """uv run saddle_plateau.py の図 (saddle、plateau、gradient_descent が動かないときは代役で
     plot_saddle_plateau を確かめる)."""
     sp = student("saddle_plateau")
-    without_old_figure(student, "saddle_plateau.png")
+    student.remove_output("saddle_plateau.png")
     if stopped(student.run_script, "saddle_plateau") is not None:
         parts = {"saddle": stand_in_saddle, "plateau": stand_in_plateau,
                  "descent_path": stand_in_path}
         if hasattr(sp, "gradient_descent"):  # imported by the script itself
             parts["gradient_descent"] = stand_in_descent
-        with swapped(sp, **parts):
+        with replaced(sp, **parts):
             error = stopped(student.run_script, "saddle_plateau")
         if isinstance(error, NotImplementedError) or \
                 getattr(error, "status", None) == "not_implemented":

@@ -8,12 +8,10 @@ replaced by stand-ins that hand out fixed mini-batches (so that a mistake in min
 does not fail this test; no random numbers either).
 """
 
-import contextlib
-
 import numpy as np
 
-from checks import (CheckFailure, Mistake, as_array, call_keeping_arguments, error_text,
-                    expect, expect_array, expect_png, expect_tuple, label)
+from checks import (Mistake, as_array, call_keeping_arguments, error_text, expect,
+                    expect_array, expect_png, expect_tuple, label, replaced, stopped)
 
 X = np.array([[1.0, 0.5, -1.0], [0.0, 2.0, 1.0], [-1.5, 1.0, 0.5], [2.0, -0.5, 0.0],
               [0.5, -1.0, 1.5], [-1.0, 0.0, -0.5], [1.5, 1.5, -2.0]])   # N = 7, n_in = 3
@@ -72,20 +70,6 @@ class StandIns:
         order = ORDERS[(len(self.calls) - 1) % len(ORDERS)]
         return [(X[order[i:i + batch_size]], T[order[i:i + batch_size]])
                 for i in range(0, len(order), batch_size)]
-
-
-@contextlib.contextmanager
-def replaced(module, **parts):
-    """module の関数を一時的に置き換える / module.<name> is the stand-in while the block runs."""
-    saved = {name: getattr(module, name) for name in parts}
-    for name, value in parts.items():
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            with contextlib.suppress(Exception):  # (a crashed run has nothing to restore)
-                setattr(module, name, value)
 
 
 def run(sg, replace):
@@ -175,38 +159,10 @@ def stand_in_training(x, t, W, b, batch_size, epochs, lr, rng, replace=True):
     return np.zeros((np.shape(x)[1], 1)), np.zeros(1), losses
 
 
-def stopped(run, name):
-    """The error a script run stopped with (None when it ran through).
-
-    An exception, also "not implemented yet", is returned so that the test can try again
-    with stand-ins; time-outs and crashes propagate (they are worth no second run).
-    """
-    try:
-        run(name)
-    except CheckFailure:
-        raise
-    except Exception as error:  # noqa: BLE001 - the student's exception, examined here
-        if isinstance(error, NotImplementedError) or \
-                getattr(error, "status", "failed") in ("failed", "not_implemented"):
-            return error
-        raise
-    return None
-
-
-def without_old_figure(student, name):
-    """Locally, remove the figure an earlier run left in outputs/ (it must not pass for
-    this run's); in grading, outputs/ starts empty."""
-    if getattr(student, "mode", "") == "local":
-        import conftest  # the kit's tests/conftest.py
-
-        with contextlib.suppress(OSError, AttributeError):
-            (conftest.OUTPUTS / name).unlink()
-
-
 def test_script_figure(student, artifacts, mistakes):
     """uv run sgd.py の図 (train_sgd が動かないときは代役の損失で plot_comparison を確かめる)."""
     sg = student("sgd")
-    without_old_figure(student, "minibatch_comparison.png")
+    student.remove_output("minibatch_comparison.png")
     if stopped(student.run_script, "sgd") is not None:
         with replaced(sg, train_sgd=stand_in_training):
             error = stopped(student.run_script, "sgd")

@@ -18,12 +18,10 @@ it keeps every x it is called with. The messages never show the hidden inputs: s
 call numbers and which property failed; the numbers go to ``values`` (instructor only).
 """
 
-import contextlib
-
 import numpy as np
 
 from checks import (CheckFailure, Hint, Mistake, as_array, call_keeping_arguments, expect,
-                    expect_array, expect_number, expect_tuple, label)
+                    expect_array, expect_number, expect_tuple, label, replaced)
 # Standard test functions: in grading they run in the student's worker (no round trips).
 from studentops import coupled, cube, function_1, function_2
 
@@ -171,19 +169,6 @@ def test_numerical_gradient_restores_x(student, mistakes):
 # ----------------------------------------------------------------------------- gradient_descent
 
 
-@contextlib.contextmanager
-def _replaced(module, name, value):
-    """``module.<name>`` is ``value`` while the block runs (the student's gradient_descent
-    looks numerical_gradient up in its module, so it calls ``value`` instead)."""
-    original = getattr(module, name)
-    setattr(module, name, value)
-    try:
-        yield
-    finally:
-        with contextlib.suppress(Exception):  # a worker that stopped has nothing to restore
-            setattr(module, name, original)
-
-
 def _extra_entry(steps):
     """x_history with step_num + 1 entries: the final x is in it too (no built-in hint)."""
     return Hint("extra_final_entry",
@@ -253,7 +238,7 @@ def test_gradient_descent(student, reference, mistakes, artifacts):
                "en": "default lr and step_num, a 2-D init_x"}))
     for number, (init, options, case) in enumerate(cases):
         x_ref, history_ref = ref.gradient_descent(function_2, init.copy(), **options)
-        with _replaced(gr, "numerical_gradient", reference_gradient):
+        with replaced(gr, numerical_gradient=reference_gradient):
             result = gr.gradient_descent(function_2, init.copy(), **options)
         if number == 0:
             student_history = result[1] if isinstance(result, (tuple, list)) and \
